@@ -10,6 +10,9 @@ MIN_SUPPORTED = 157
 MAX_SUPPORTED = 200
 
 # version -> what changes at it (only those inside or just below the supported range matter)
+DURATION = 158                 # placeOrder / openOrder carry duration
+POST_TO_ATS = 160              # placeOrder / openOrder carry postToAts
+AUTO_CANCEL_PARENT = 162       # placeOrder / openOrder carry autoCancelParent
 FRACTIONAL_SIZE = 163          # sizes are decimals on the wire (also in market data)
 SIZE_RULES = 164               # contract details carry minSize / sizeIncrement / suggestedSizeIncrement
 ADVANCED_ORDER_REJECT = 166    # error carries advancedOrderRejectJson; placeOrder carries advancedErrorOverride
@@ -20,8 +23,8 @@ BOND_ISSUERID = 176
 FA_PROFILE_DESUPPORT = 177     # faProfile field dropped from placeOrder / openOrder
 PENDING_PRICE_REVISION = 178   # execDetails carries pendingPriceRevision
 FUND_DATA_FIELDS = 179
-OPEN_ORDER_AD_STRATEGY = 181   # openOrder / completedOrder carry the algo/AD strategy fields
-LAST_TRADE_DATE = 182          # contract details and execDetails carry lastTradeDate
+OPEN_ORDER_AD_STRATEGY = 181   # (ibapi 10.50.2 reads no new openOrder / completedOrder field here)
+LAST_TRADE_DATE = 182          # contract details carry lastTradeDate (execDetails does not, in ibapi 10.50.2)
 CUSTOMER_ACCOUNT = 183         # placeOrder / openOrder carry customerAccount
 PROFESSIONAL_CUSTOMER = 184
 BOND_ACCRUED_INTEREST = 185

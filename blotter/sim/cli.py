@@ -1,0 +1,81 @@
+"""`blotter-sim`: run the simulated TWS on loopback until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from blotter.sim.server import SimConfig, SimServer
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad flag in one line and exits 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="blotter-sim", description="A simulated TWS speaking the real TWS socket protocol.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback only unless --allow-remote)")
+    p.add_argument("--port", type=int, default=7497, help="port to listen on (0: any free port); default 7497")
+    p.add_argument("--seed", type=int, default=1, help="seed of the price paths and ids")
+    p.add_argument("--account", action="append", help="account id (repeat for several); default DU1234567")
+    p.add_argument("--record", metavar="FILE", help="append one JSON line per request received and message sent")
+    p.add_argument("--drop-every", type=_positive, default=0.0, metavar="SECONDS",
+                   help="drop every client connection every SECONDS (orders and fills are kept)")
+    p.add_argument("--scenario", choices=("demo", "quiet", "flood"), default="demo",
+                   help="demo: a live market with a TWS user trading; quiet: nothing but what clients do; "
+                        "flood: every client gets --fills fills right after START_API")
+    p.add_argument("--fills", type=int, default=10_000, help="fills per client in the flood scenario")
+    p.add_argument("--master-client-id", type=int, default=None, help="the client id that sees every client's orders")
+    p.add_argument("--rate-limit", type=int, default=50, help="incoming messages per second before error 100")
+    p.add_argument("--delay", type=_positive, default=0.0, metavar="SECONDS", help="hold every message back")
+    p.add_argument("--market-hours", action="store_true",
+                   help="stocks trade only 9:30-16:00 US/Eastern unless outsideRth (default: always open)")
+    p.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host")
+    p.add_argument("-v", "--verbose", action="store_true", help="log every session event to stderr")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(message)s")
+    config = SimConfig(
+        host=args.host, port=args.port, seed=args.seed, accounts=tuple(args.account or ["DU1234567"]),
+        record=args.record, drop_every=args.drop_every, scenario=args.scenario, flood_fills=args.fills,
+        master_client_id=args.master_client_id, rate_limit=args.rate_limit, delay=args.delay,
+        always_open=not args.market_hours, allow_remote=args.allow_remote,
+    )
+    try:
+        server = SimServer(config)
+    except ValueError as exc:
+        print(f"blotter-sim: {exc}", file=sys.stderr)
+        return 2
+
+    def ready() -> None:
+        print(f"listening on {config.host}:{server.port}", flush=True)
+
+    try:
+        asyncio.run(server.serve(on_ready=ready))
+    except OSError as exc:
+        print(f"blotter-sim: cannot listen on {config.host}:{config.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""The simulator's record of what it received and sent: in memory for tests, JSON lines for --record."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING
+
+from blotter.sim.requests import MSG_NAMES
+
+if TYPE_CHECKING:
+    from blotter.sim.session import Session
+
+
+@dataclass(frozen=True)
+class Received:
+    """One request as the simulator received it."""
+
+    t: float  # time.monotonic() on arrival
+    client_id: int | None
+    msg_id: int
+    name: str
+    fields: tuple[str, ...]
+
+
+class Recorder:
+    """Keeps every request received (in memory) and, with a file, every message both ways."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self.received: list[Received] = []
+        self._file: IO[str] | None = open(path, "a", encoding="utf-8") if path else None
+        self._lock = threading.Lock()
+
+    def got(self, session: "Session", fields: list[str]) -> None:
+        msg_id = int(fields[0]) if fields and fields[0].isdigit() else -1
+        entry = Received(time.monotonic(), session.client_id, msg_id, MSG_NAMES.get(msg_id, "unknown"),
+                         tuple(fields))
+        with self._lock:
+            self.received.append(entry)
+        self._write("in", session, fields)
+
+    def sent(self, session: "Session", fields: list[str]) -> None:
+        self._write("out", session, fields)
+
+    def of(self, name: str) -> list[Received]:
+        with self._lock:
+            return [r for r in self.received if r.name == name]
+
+    def _write(self, direction: str, session: "Session", fields: list[str]) -> None:
+        if self._file is not None:
+            self._file.write(json.dumps({"t": round(time.time(), 6), "dir": direction, "session": session.number,
+                                         "client": session.client_id, "fields": fields}) + "\n")
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None

@@ -1,0 +1,107 @@
+"""Scenarios that give the simulated TWS a life of its own: the demo market and the fill flood."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from blotter.sim import encode_orders as eo
+from blotter.sim import instruments
+from blotter.sim.engine import Notice, OrderNotice
+from blotter.sim.model import ContractSpec, OrderSpec
+
+if TYPE_CHECKING:
+    from blotter.sim.server import SimServer
+    from blotter.sim.session import Session
+
+DEMO_SYMBOLS = ("AAPL", "MSFT", "SPY")
+
+
+def _stock(symbol: str):
+    return instruments.find(ContractSpec(symbol=symbol, sec_type="STK"))[0]
+
+
+def start_demo(server: "SimServer") -> list[Notice]:
+    """A TWS user's morning: a few filled orders, a few resting ones, and a loop that keeps trading."""
+    broker, market = server.broker, server.market
+    rng = random.Random(server.config.seed)
+    notices: list[Notice] = []
+    minutes_ago = 150
+    for symbol, action, qty in (("AAPL", "BUY", 200), ("MSFT", "SELL", 100), ("SPY", "BUY", 50),
+                                ("AAPL", "SELL", 100)):
+        inst = _stock(symbol)
+        spec = OrderSpec(action=action, total_quantity=Decimal(qty), order_type="MKT", tif="DAY")
+        broker.add_tws_order(inst, spec)
+        order = list(broker.orders.values())[-1]
+        broker.step_order(order)  # acknowledged: it trades at once
+        while order.remaining > 0:
+            market.step()
+            broker.step_order(order)
+        when = broker.now() - timedelta(minutes=minutes_ago)
+        order.created = when
+        for fill in broker.fills.values():
+            if fill.perm_id == order.perm_id:
+                fill.time = when
+        minutes_ago -= rng.randint(15, 40)
+    for symbol, action, qty, away in (("AAPL", "BUY", 100, -0.02), ("MSFT", "SELL", 50, 0.02),
+                                      ("SPY", "BUY", 25, -0.01)):
+        inst = _stock(symbol)
+        price = _on_grid(inst, market.quote(inst.con_id).last * (1 + away))
+        spec = OrderSpec(action=action, total_quantity=Decimal(qty), order_type="LMT", lmt_price=price,
+                         tif="GTC" if symbol == "SPY" else "DAY")
+        notices += broker.add_tws_order(inst, spec)
+    server._tasks.append(asyncio.get_running_loop().create_task(_keep_trading(server, rng)))
+    return notices
+
+
+def _on_grid(inst, price: float) -> float:
+    tick = instruments.increment_at(inst, Decimal(str(price)))
+    return float((Decimal(str(price)) / tick).quantize(Decimal(1)) * tick)
+
+
+async def _keep_trading(server: "SimServer", rng: random.Random) -> None:
+    """Every few seconds the TWS user places an order near the market; some of them fill."""
+    while True:
+        await asyncio.sleep(rng.uniform(4.0, 9.0))
+        inst = _stock(rng.choice(DEMO_SYMBOLS))
+        quote = server.market.quote(inst.con_id)
+        buy = rng.random() < 0.5
+        ticks = rng.randint(0, 4) * inst.min_tick
+        price = _on_grid(inst, quote.bid - ticks if buy else quote.ask + ticks)
+        spec = OrderSpec(action="BUY" if buy else "SELL", total_quantity=Decimal(rng.choice((10, 25, 50, 100))),
+                         order_type="LMT", lmt_price=price, tif="DAY")
+        server._send_all(server.broker.add_tws_order(inst, spec))
+
+
+def flood(server: "SimServer", session: "Session", fills: int) -> None:
+    """Send this client `fills` fills of its own orders at full speed: execution, status, open order, commission."""
+    server._tasks.append(asyncio.get_running_loop().create_task(_flood(server, session, fills)))
+
+
+async def _flood(server: "SimServer", session: "Session", count: int) -> None:
+    broker = server.broker
+    client_id = session.client_id or 0
+    stocks = [_stock(symbol) for symbol in DEMO_SYMBOLS]
+    version = session.version
+    batch = 500
+    for start in range(0, count, batch):
+        for i in range(start, min(count, start + batch)):
+            inst = stocks[i % len(stocks)]
+            order_id = broker.next_id(client_id)
+            notices = broker.instant_fill(client_id, order_id, inst, "BUY" if i % 2 == 0 else "SELL",
+                                          Decimal(100), server.market.quote(inst.con_id).last)
+            for notice in notices:
+                if isinstance(notice, OrderNotice):
+                    session.send(eo.order_status(version, notice.order))
+                    session.send(eo.open_order(version, notice.order))
+                elif hasattr(notice, "fill"):
+                    kind = type(notice).__name__
+                    fill = notice.fill  # type: ignore[union-attr]
+                    session.send(eo.exec_details(version, -1, fill) if kind == "FillNotice"
+                                 else eo.commission_report(version, fill))
+        if session.closed:
+            return
+        await session.writer.drain()

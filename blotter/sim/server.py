@@ -1,0 +1,540 @@
+"""The simulated TWS server: listens on loopback, runs the market clock, routes what the book does.
+
+`SimServer` runs on its own asyncio loop, in a background thread (`start()`) or in the caller's
+loop (`serve()`). Tests drive it through thread-safe methods: `advance()` steps the simulator's
+clock, and the fault methods drop, refuse, delay, correct, repeat and reject on demand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any, Callable, Iterable
+from zoneinfo import ZoneInfo
+
+from blotter.sim import encode_market as em
+from blotter.sim import encode_orders as eo
+from blotter.sim import errors, instruments
+from blotter.sim import requests as rq
+from blotter.sim.engine import (
+    BoundNotice, Broker, CommissionNotice, ErrorNotice, FillNotice, Notice, OrderNotice,
+)
+from blotter.sim.market import Market, SimClock
+from blotter.sim.model import SimOrder
+from blotter.sim.record import Recorder
+from blotter.sim.session import Session
+
+log = logging.getLogger("blotter.sim")
+EASTERN = ZoneInfo("US/Eastern")
+
+
+@dataclass
+class SimConfig:
+    """How the simulated TWS behaves; every field has the default a fresh TWS would have."""
+
+    host: str = "127.0.0.1"
+    port: int = 0  # 0: any free port
+    seed: int = 1
+    accounts: tuple[str, ...] = ("DU1234567",)
+    clock: SimClock | None = None  # None: real time
+    step_seconds: float = 0.25  # one market step (quotes move, orders match)
+    rate_limit: int = 50  # incoming messages per second before error 100
+    max_rate_violations: int = 3  # then the session is ended, as TWS does
+    master_client_id: int | None = None
+    delay: float = 0.0  # seconds every outgoing message is held back
+    always_open: bool = True  # False: stocks trade only in regular hours unless outsideRth
+    scenario: str = "quiet"  # quiet | demo | flood
+    flood_fills: int = 0
+    record: str | None = None
+    allow_remote: bool = False
+    drop_every: float = 0.0
+
+
+@dataclass
+class _Routing:
+    """Who sees an order: its own client, the master client, and client 0 for TWS-entered orders."""
+
+    master: int | None = None
+
+    def sees(self, client_id: int | None, order: SimOrder) -> bool:
+        return self.sees_owner(client_id, order.client_id)
+
+    def sees_owner(self, client_id: int | None, owner: int) -> bool:
+        """True if a session with `client_id` sees orders and fills of client `owner`."""
+        return client_id is not None and (client_id == owner or client_id == self.master)
+
+
+class SimServer:
+    """A simulated TWS: one account's orders and market, any number of client sessions."""
+
+    def __init__(self, config: SimConfig | None = None) -> None:
+        self.config = config or SimConfig()
+        if not self.config.allow_remote and self.config.host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError(f"refusing to listen on {self.config.host}: loopback only without allow_remote")
+        self.clock = self.config.clock or SimClock.real()
+        self.market = Market(instruments.INSTRUMENTS, seed=self.config.seed)
+        self.broker = Broker(self.market, self.clock.now, account=self.config.accounts[0],
+                             seed=self.config.seed, is_open=self._is_open)
+        self.routing = _Routing(self.config.master_client_id)
+        self.recorder = Recorder(self.config.record)
+        self.sessions: list[Session] = []
+        self.port = self.config.port
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._server: asyncio.base_events.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._numbers = iter(range(1, 1 << 62))
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._session_tasks: set[asyncio.Task[Any]] = set()
+        self._stopping: asyncio.Event | None = None
+        self._refusing: asyncio.TimerHandle | None = None
+
+    # -- life ---------------------------------------------------------------------------------
+
+    async def serve(self, on_ready: Callable[[], None] | None = None) -> None:
+        """Listen and run the market until cancelled; `on_ready` is called once listening."""
+        self.loop = asyncio.get_running_loop()
+        self._stopping = asyncio.Event()
+        await self._listen()
+        if self.config.clock is None:
+            self._tasks.append(asyncio.create_task(self._run_market()))
+        if self.config.drop_every > 0:
+            self._tasks.append(asyncio.create_task(self._drop_loop(self.config.drop_every)))
+        if self.config.scenario == "demo":
+            from blotter.sim.scenarios import start_demo
+            self._send_all(start_demo(self))
+        self._ready.set()
+        if on_ready is not None:
+            on_ready()
+        try:
+            await self._stopping.wait()
+        finally:
+            await self._shutdown()
+
+    def start(self) -> "SimServer":
+        """Run in a background thread; returns once listening (self.port is then the bound port)."""
+        def run() -> None:
+            try:
+                asyncio.run(self.serve())
+            except asyncio.CancelledError:
+                pass
+        self._thread = threading.Thread(target=run, name="blotter-sim", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError("simulated TWS did not start")
+        return self
+
+    def stop(self) -> None:
+        """Close every session and the listener; waits for the background thread."""
+        if self.loop is not None and self._thread is not None:
+            assert self._stopping is not None
+            self.loop.call_soon_threadsafe(self._stopping.set)
+            self._thread.join(10)
+        self.recorder.close()
+
+    def __enter__(self) -> "SimServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    async def _listen(self) -> None:
+        self._server = await asyncio.start_server(self._accept, self.config.host, self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+        log.info("listening on %s:%d", self.config.host, self.port)
+
+    async def _shutdown(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        if self._server is not None:
+            self._server.close()
+        for session in list(self.sessions):
+            session.close("simulator stopping")
+        await asyncio.gather(*self._tasks, *self._session_tasks, return_exceptions=True)
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        session = Session(self, reader, writer, next(self._numbers))
+        self.sessions.append(session)
+        task = asyncio.current_task()
+        assert task is not None
+        self._session_tasks.add(task)
+        try:
+            await session.serve()
+        finally:
+            self._session_tasks.discard(task)
+
+    def forget(self, session: Session) -> None:
+        if session in self.sessions:
+            self.sessions.remove(session)
+
+    def connection_time(self) -> str:
+        """The handshake's time, as TWS writes it: `yyyyMMdd HH:mm:ss <zone>`."""
+        local = self.clock.now().replace(tzinfo=timezone.utc).astimezone(EASTERN)
+        return local.strftime("%Y%m%d %H:%M:%S ") + local.tzname()
+
+    def _is_open(self, inst) -> bool:
+        if self.config.always_open or inst.sec_type in ("CASH",):
+            return True
+        local = self.clock.now().replace(tzinfo=timezone.utc).astimezone(EASTERN)
+        minutes = local.hour * 60 + local.minute
+        return local.weekday() < 5 and 9 * 60 + 30 <= minutes < 16 * 60
+
+    # -- the clock ----------------------------------------------------------------------------
+
+    async def _run_market(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.step_seconds)
+            self._step()
+
+    def _step(self) -> None:
+        self.market.step()
+        self._send_all(self.broker.step())
+        self._send_ticks()
+
+    def advance(self, seconds: float) -> None:
+        """Move a manual clock forward, stepping the market each `step_seconds` (thread-safe)."""
+        steps = max(1, round(seconds / self.config.step_seconds))
+
+        def run() -> None:
+            for _ in range(steps):
+                self.clock.advance(self.config.step_seconds)
+                self._step()
+        self.call(run)
+
+    def call(self, fn: Callable[[], Any]) -> Any:
+        """Run fn on the simulator's loop and return its result (from any other thread)."""
+        assert self.loop is not None
+        async def wrap() -> Any:
+            return fn()
+        return asyncio.run_coroutine_threadsafe(wrap(), self.loop).result(30)
+
+    # -- requests -----------------------------------------------------------------------------
+
+    def handle(self, session: Session, fields: list[str]) -> None:
+        """One request from a session (already within the rate limit)."""
+        self.recorder.got(session, fields)
+        request = rq.decode_request(session.version, fields)
+        handler = getattr(self, "_on_" + type(request).__name__, None)
+        if handler is None:
+            log.warning("client %s: unsupported request %s", session.client_id, fields[:1])
+            self._error(session, -1, errors.UNSUPPORTED_REQUEST.reply(name=getattr(request, "name", "?")))
+            return
+        handler(session, request)
+
+    def rate_violation(self, session: Session, received: int) -> None:
+        code, text = errors.RATE_LIMIT.reply(limit=session.rate.per_second, received=received,
+                                             count=session.rate.violations)
+        self._error(session, -1, (code, text))
+
+    def _error(self, session: Session, req_id: int, err: tuple[int, str]) -> None:
+        session.send(em.error(session.version, req_id, err[0], err[1], time_ms=self._ms()))
+
+    def _ms(self) -> int:
+        return int(self.clock.now().replace(tzinfo=timezone.utc).timestamp() * 1000)
+
+    def _on_StartApi(self, s: Session, r: rq.StartApi) -> None:
+        if any(o.client_id == r.client_id for o in self.sessions if o is not s):
+            s.send(em.error(s.version, -1, *errors.CLIENT_ID_IN_USE.reply(), time_ms=self._ms()))
+            s.close(f"client id {r.client_id} already in use")
+            return
+        s.client_id = r.client_id
+        s.optional_capabilities = r.optional_capabilities
+        s.send(em.managed_accounts(list(self.config.accounts)))
+        s.send(em.next_valid_id(self.broker.next_id(r.client_id)))
+        for farm in (errors.FARM_MARKET_DATA, errors.FARM_HMDS, errors.FARM_SECDEF):
+            self._error(s, -1, farm.reply())
+        if self.config.scenario == "flood" and self.config.flood_fills > 0:
+            from blotter.sim.scenarios import flood
+            flood(self, s, self.config.flood_fills)
+
+    def _on_ReqIds(self, s: Session, r: rq.ReqIds) -> None:
+        s.send(em.next_valid_id(self.broker.next_id(s.client_id or 0)))
+
+    def _on_ReqCurrentTime(self, s: Session, r: rq.ReqCurrentTime) -> None:
+        s.send(em.current_time(self._ms() // 1000))
+
+    def _on_ReqManagedAccts(self, s: Session, r: rq.ReqManagedAccts) -> None:
+        s.send(em.managed_accounts(list(self.config.accounts)))
+
+    def _on_ReqContractDetails(self, s: Session, r: rq.ReqContractDetails) -> None:
+        found = instruments.find(r.contract)
+        if not found:
+            self._error(s, r.req_id, errors.NO_SECURITY_DEFINITION.reply())
+            return
+        for inst in found:
+            s.send(em.contract_data(s.version, r.req_id, inst))
+        s.send(em.contract_data_end(r.req_id))
+
+    def _on_ReqMarketRule(self, s: Session, r: rq.ReqMarketRule) -> None:
+        bands = instruments.MARKET_RULES.get(r.rule_id)
+        if bands is None:
+            self._error(s, -1, errors.NO_MARKET_RULE.reply(rule_id=r.rule_id))
+            return
+        s.send(em.market_rule(r.rule_id, bands))
+
+    def _on_ReqMarketDataType(self, s: Session, r: rq.ReqMarketDataType) -> None:
+        s.market_data_type = r.market_data_type
+
+    def _on_ReqMktData(self, s: Session, r: rq.ReqMktData) -> None:
+        found = instruments.find(r.contract)
+        if len(found) != 1:
+            self._error(s, r.req_id, errors.NO_SECURITY_DEFINITION.reply())
+            return
+        inst = found[0]
+        data_type = 1 if s.market_data_type == 1 else 3  # live, or delayed when asked for
+        s.send(em.market_data_type(r.req_id, data_type))
+        s.send(em.tick_req_params(r.req_id, inst.min_tick, "9c0001", 3))
+        self._send_quote(s, r.req_id, inst.con_id)
+        if r.snapshot or r.regulatory_snapshot:
+            s.send(em.tick_snapshot_end(r.req_id))
+        else:
+            s.subscriptions[r.req_id] = inst.con_id
+
+    def _on_CancelMktData(self, s: Session, r: rq.CancelMktData) -> None:
+        s.subscriptions.pop(r.req_id, None)
+
+    def _on_PlaceOrder(self, s: Session, r: rq.PlaceOrder) -> None:
+        self._send_all(self.broker.place(s.client_id or 0, r.order_id, r.contract, r.order))
+
+    def _on_CancelOrder(self, s: Session, r: rq.CancelOrder) -> None:
+        self._send_all(self.broker.cancel(s.client_id or 0, r.order_id))
+
+    def _on_ReqGlobalCancel(self, s: Session, r: rq.ReqGlobalCancel) -> None:
+        self._send_all(self.broker.global_cancel())
+
+    def _on_ReqOpenOrders(self, s: Session, r: rq.ReqOpenOrders) -> None:
+        if s.client_id == 0:
+            self._send_all(self.broker.bind_tws_orders())
+        self._send_open_orders(s, [o for o in self.broker.working() if self.routing.sees(s.client_id, o)])
+
+    def _on_ReqAllOpenOrders(self, s: Session, r: rq.ReqAllOpenOrders) -> None:
+        self._send_open_orders(s, self.broker.working())
+
+    def _on_ReqAutoOpenOrders(self, s: Session, r: rq.ReqAutoOpenOrders) -> None:
+        if s.client_id != 0:
+            self._error(s, -1, errors.AUTO_OPEN_NEEDS_CLIENT_0.reply())
+            return
+        s.auto_bind = r.auto_bind
+        if r.auto_bind:
+            self._send_all(self.broker.bind_tws_orders())
+
+    def _send_open_orders(self, s: Session, orders: Iterable[SimOrder]) -> None:
+        for order in orders:
+            s.send(eo.open_order(s.version, order))
+            s.send(eo.order_status(s.version, order))
+        s.send(eo.open_order_end())
+
+    def _on_ReqCompletedOrders(self, s: Session, r: rq.ReqCompletedOrders) -> None:
+        for order in self.broker.done():
+            if r.api_only and order.client_id == 0 and order.order_id <= 0:
+                continue
+            s.send(eo.completed_order(s.version, order))
+        s.send(eo.completed_orders_end())
+
+    def _on_ReqExecutions(self, s: Session, r: rq.ReqExecutions) -> None:
+        for fill in self.broker.fills.values():
+            if self.routing.sees_owner(s.client_id, fill.client_id) and _matches(r, fill, self.clock.now()):
+                s.send(eo.exec_details(s.version, r.req_id, fill))
+                s.send(eo.commission_report(s.version, fill))
+        s.send(eo.exec_details_end(r.req_id))
+
+    def _on_ReqPositions(self, s: Session, r: rq.ReqPositions) -> None:
+        for (account, con_id), pos in self.broker.ledger.positions.items():
+            inst = instruments.by_con_id(con_id)
+            if inst is not None:
+                s.send(em.position(s.version, account, inst, pos.qty, pos.avg_cost * _mult(inst)))
+        s.send(em.position_end())
+
+    def _on_CancelPositions(self, s: Session, r: rq.CancelPositions) -> None:
+        pass
+
+    def _on_ReqAccountUpdates(self, s: Session, r: rq.ReqAccountUpdates) -> None:
+        if not r.subscribe:
+            return
+        account = r.acct_code or self.config.accounts[0]
+        values = {"NetLiquidation": "1000000.00", "TotalCashValue": "1000000.00",
+                  "AvailableFunds": "950000.00", "BuyingPower": "3800000.00", "ExcessLiquidity": "950000.00"}
+        for key, value in values.items():
+            s.send(em.account_value(key, value, "USD", account))
+        for (acct, con_id), pos in self.broker.ledger.positions.items():
+            inst = instruments.by_con_id(con_id)
+            if acct != account or inst is None or pos.qty == 0:
+                continue
+            price = self.market.quote(con_id).last
+            mult = _mult(inst)
+            value = float(pos.qty) * price * mult
+            cost = pos.avg_cost * mult
+            s.send(em.portfolio_value(s.version, inst, pos.qty, price, value, cost,
+                                      value - float(pos.qty) * cost, 0.0, account))
+        local = self.clock.now().replace(tzinfo=timezone.utc).astimezone(EASTERN)
+        s.send(em.account_time(local.strftime("%H:%M")))
+        s.send(em.account_download_end(account))
+
+    # -- routing ------------------------------------------------------------------------------
+
+    def _send_all(self, notices: list[Notice]) -> None:
+        """Encode each notice for every session that may see it, at that session's version."""
+        for notice in notices:
+            if isinstance(notice, ErrorNotice):
+                for s in self._sessions_of(lambda cid: cid == notice.client_id):
+                    s.send(em.error(s.version, notice.id, notice.code, notice.text, time_ms=self._ms()))
+            elif isinstance(notice, OrderNotice):
+                order = notice.order
+                for s in self._sessions_of(lambda cid: self.routing.sees(cid, order)):
+                    if order.client_id == 0 and order.order_id == 0 and not (s.client_id == 0 and s.auto_bind):
+                        continue  # unbound TWS orders reach client 0 only once it asked for them
+                    if notice.open_order:
+                        s.send(eo.open_order(s.version, order))
+                    for _ in range(notice.statuses):
+                        s.send(eo.order_status(s.version, order))
+            elif isinstance(notice, FillNotice):
+                for s in self._sessions_of(lambda cid: self.routing.sees_owner(cid, notice.fill.client_id)):
+                    s.send(eo.exec_details(s.version, -1, notice.fill))
+            elif isinstance(notice, CommissionNotice):
+                for s in self._sessions_of(lambda cid: self.routing.sees_owner(cid, notice.fill.client_id)):
+                    s.send(eo.commission_report(s.version, notice.fill))
+            elif isinstance(notice, BoundNotice):
+                for s in self._sessions_of(lambda cid: cid == 0):
+                    s.send(eo.order_bound(notice.order))
+                    s.send(eo.open_order(s.version, notice.order))
+                    s.send(eo.order_status(s.version, notice.order))
+
+    def _sessions_of(self, wanted: Callable[[int | None], bool]) -> list[Session]:
+        return [s for s in self.sessions if s.client_id is not None and not s.closed and wanted(s.client_id)]
+
+    def _send_ticks(self) -> None:
+        for s in self.sessions:
+            for req_id, con_id in list(s.subscriptions.items()):
+                self._send_quote(s, req_id, con_id)
+
+    def _send_quote(self, s: Session, req_id: int, con_id: int) -> None:
+        q = self.market.quote(con_id)
+        delayed = s.market_data_type in (3, 4)
+        bid, ask, last = (66, 67, 68) if delayed else (1, 2, 4)
+        s.send(em.tick_price(s.version, req_id, bid, q.bid, Decimal(q.bid_size)))
+        s.send(em.tick_price(s.version, req_id, ask, q.ask, Decimal(q.ask_size)))
+        s.send(em.tick_price(s.version, req_id, last, q.last, Decimal(q.last_size)))
+
+    # -- faults (thread-safe) -----------------------------------------------------------------
+
+    def drop_all(self) -> None:
+        """Drop every client connection now; orders and fills are kept, as TWS keeps them."""
+        def run() -> None:
+            for s in list(self.sessions):
+                s.close("dropped on demand")
+        self.call(run)
+
+    async def _drop_loop(self, every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            for s in list(self.sessions):
+                s.close(f"dropped (every {every}s)")
+
+    def refuse_for(self, seconds: float) -> None:
+        """Stop listening for `seconds` of real time (TWS's nightly restart); live sessions are dropped."""
+        async def run() -> None:
+            assert self._server is not None
+            self._server.close()
+            for s in list(self.sessions):
+                s.close("TWS restarting")
+            await asyncio.sleep(seconds)
+            await self._listen()
+        assert self.loop is not None
+        asyncio.run_coroutine_threadsafe(run(), self.loop)
+
+    def set_delay(self, seconds: float) -> None:
+        """Hold every outgoing message back by `seconds` of real time (0 to stop)."""
+        self.config.delay = seconds
+
+    def reject_next(self, reason: str = "Simulated rejection") -> None:
+        """The next place or modify is rejected with this reason (error 201)."""
+        def run() -> None:
+            self.broker.faults.reject_next = reason
+        self.call(run)
+
+    def repeat_statuses(self, extra: int) -> None:
+        """Send `extra` more copies of every orderStatus (as TWS sometimes does)."""
+        def run() -> None:
+            self.broker.faults.repeat_status = extra
+        self.call(run)
+
+    def correct(self, exec_id: str) -> str:
+        """Publish a correction of a fill; returns the corrected execId."""
+        def run() -> str:
+            notices = self.broker.correct(exec_id)
+            self._send_all(notices)
+            return notices[0].fill.exec_id  # type: ignore[union-attr]
+        return self.call(run)
+
+    def tws_order(self, symbol: str, action: str, qty: int, order_type: str = "LMT",
+                  lmt_price: float | None = None, aux_price: float | None = None, tif: str = "DAY") -> int:
+        """A person enters an order in TWS itself; returns its permId."""
+        from blotter.sim.model import ContractSpec, OrderSpec
+
+        def run() -> int:
+            inst = instruments.find(ContractSpec(symbol=symbol, sec_type="STK"))[0] \
+                if symbol.isalpha() else instruments.find(ContractSpec(local_symbol=symbol))[0]
+            spec = OrderSpec(action=action, total_quantity=Decimal(qty), order_type=order_type,
+                             lmt_price=lmt_price, aux_price=aux_price, tif=tif)
+            notices = self.broker.add_tws_order(inst, spec)
+            auto = [s for s in self.sessions if s.client_id == 0 and s.auto_bind]
+            if auto:
+                notices += self.broker.bind_tws_orders()
+            self._send_all(notices)
+            return notices[0].order.perm_id  # type: ignore[union-attr]
+        return self.call(run)
+
+    def auction(self, closing: bool = True) -> None:
+        """Run the close (MOC/LOC) or open (OPG) auction now."""
+        self.call(lambda: self._send_all(self.broker.auction(closing)))
+
+    def end_of_day(self) -> None:
+        """End the trading day: DAY orders cancelled, DTC deactivated."""
+        self.call(lambda: self._send_all(self.broker.end_of_day()))
+
+
+def _mult(inst) -> float:
+    return float(inst.multiplier) if inst.multiplier else 1.0
+
+
+def _matches(r: rq.ReqExecutions, fill, now: datetime) -> bool:
+    """TWS's ExecutionFilter: every set field must match; blank / zero fields match anything."""
+    inst = fill.instrument
+    checks = [
+        not r.client_id or r.client_id == fill.client_id,
+        not r.acct_code or r.acct_code == fill.account,
+        not r.symbol or r.symbol.upper() == inst.symbol.upper(),
+        not r.sec_type or r.sec_type.upper() == inst.sec_type,
+        not r.exchange or r.exchange.upper() == fill.exchange.upper(),
+        not r.side or _SIDES.get(r.side.upper()) == fill.side,
+        not r.specific_dates or int(fill.time.strftime("%Y%m%d")) in r.specific_dates,
+        r.last_n_days is None or (now.date() - fill.time.date()).days <= r.last_n_days,
+    ]
+    if r.time:
+        since = _filter_time(r.time)
+        checks.append(since is None or fill.time >= since)
+    return all(checks)
+
+
+_SIDES = {"BUY": "BOT", "SELL": "SLD", "BOT": "BOT", "SLD": "SLD"}
+
+
+def _filter_time(text: str) -> datetime | None:
+    """A filter time `yyyymmdd hh:mm:ss [zone]` (or `yyyymmdd-hh:mm:ss` UTC) as naive UTC."""
+    text = text.strip()
+    try:
+        if "-" in text[:9]:
+            return datetime.strptime(text[:17], "%Y%m%d-%H:%M:%S")
+        stamp = datetime.strptime(text[:17], "%Y%m%d %H:%M:%S")
+    except ValueError:
+        return None
+    zone = text[17:].strip()
+    try:
+        tz = ZoneInfo(zone) if zone else EASTERN
+    except (KeyError, ValueError):
+        tz = EASTERN
+    return stamp.replace(tzinfo=tz).astimezone(timezone.utc).replace(tzinfo=None)
