@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 
 from blotter.sim.server import SimConfig, SimServer
@@ -65,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     def ready() -> None:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            asyncio.get_running_loop().add_signal_handler(sig, server.shutdown)
         print(f"listening on {config.host}:{server.port}", flush=True)
 
     try:
@@ -72,8 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"blotter-sim: cannot listen on {config.host}:{config.port}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        pass
+    finally:
+        server.recorder.close()
     return 0
 
 

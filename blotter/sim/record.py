@@ -30,7 +30,7 @@ class Recorder:
 
     def __init__(self, path: str | None = None) -> None:
         self.received: list[Received] = []
-        self._file: IO[str] | None = open(path, "a", encoding="utf-8") if path else None
+        self._file: IO[str] | None = open(path, "a", encoding="utf-8", buffering=1) if path else None
         self._lock = threading.Lock()
 
     def got(self, session: "Session", fields: list[str]) -> None:

@@ -24,7 +24,7 @@ from blotter.sim.engine import (
     BoundNotice, Broker, CommissionNotice, ErrorNotice, FillNotice, Notice, OrderNotice,
 )
 from blotter.sim.market import Market, SimClock
-from blotter.sim.model import SimOrder
+from blotter.sim.model import ContractSpec, OrderSpec, SimOrder
 from blotter.sim.record import Recorder
 from blotter.sim.session import Session
 
@@ -127,6 +127,11 @@ class SimServer:
         if not self._ready.wait(10):
             raise RuntimeError("simulated TWS did not start")
         return self
+
+    def shutdown(self) -> None:
+        """Stop serving (call on the simulator's own loop, e.g. from a signal handler)."""
+        if self._stopping is not None:
+            self._stopping.set()
 
     def stop(self) -> None:
         """Close every session and the listener; waits for the background thread."""
@@ -320,7 +325,12 @@ class SimServer:
             return
         s.auto_bind = r.auto_bind
         if r.auto_bind:
-            self._send_all(self.broker.bind_tws_orders())
+            self._send_all(self._bind_and_show())
+
+    def _bind_and_show(self) -> list[Notice]:
+        """Bind open TWS orders to client 0 and show each: orderBound, then openOrder and orderStatus."""
+        bound = self.broker.bind_tws_orders()
+        return bound + [OrderNotice(n.order) for n in bound if isinstance(n, BoundNotice)]
 
     def _send_open_orders(self, s: Session, orders: Iterable[SimOrder]) -> None:
         for order in orders:
@@ -400,8 +410,6 @@ class SimServer:
             elif isinstance(notice, BoundNotice):
                 for s in self._sessions_of(lambda cid: cid == 0):
                     s.send(eo.order_bound(notice.order))
-                    s.send(eo.open_order(s.version, notice.order))
-                    s.send(eo.order_status(s.version, notice.order))
 
     def _sessions_of(self, wanted: Callable[[int | None], bool]) -> list[Session]:
         return [s for s in self.sessions if s.client_id is not None and not s.closed and wanted(s.client_id)]
@@ -434,17 +442,31 @@ class SimServer:
             for s in list(self.sessions):
                 s.close(f"dropped (every {every}s)")
 
-    def refuse_for(self, seconds: float) -> None:
-        """Stop listening for `seconds` of real time (TWS's nightly restart); live sessions are dropped."""
-        async def run() -> None:
-            assert self._server is not None
-            self._server.close()
+    def refuse(self) -> None:
+        """Stop listening (as when TWS is down or restarting): live sessions drop, connects are refused."""
+        def run() -> None:
+            if self._server is not None:
+                self._server.close()
+                self._server = None
             for s in list(self.sessions):
                 s.close("TWS restarting")
-            await asyncio.sleep(seconds)
-            await self._listen()
+        self.call(run)
+
+    def accept(self) -> None:
+        """Listen again on the same port after `refuse`."""
         assert self.loop is not None
-        asyncio.run_coroutine_threadsafe(run(), self.loop)
+        asyncio.run_coroutine_threadsafe(self._relisten(), self.loop).result(10)
+
+    def refuse_for(self, seconds: float) -> None:
+        """Refuse connections for `seconds` of real time (TWS's nightly restart), then listen again."""
+        self.refuse()
+        assert self.loop is not None
+        self.loop.call_soon_threadsafe(
+            lambda: self.loop.call_later(seconds, lambda: asyncio.ensure_future(self._relisten())))
+
+    async def _relisten(self) -> None:
+        if self._server is None:
+            await self._listen()
 
     def set_delay(self, seconds: float) -> None:
         """Hold every outgoing message back by `seconds` of real time (0 to stop)."""
@@ -473,19 +495,18 @@ class SimServer:
     def tws_order(self, symbol: str, action: str, qty: int, order_type: str = "LMT",
                   lmt_price: float | None = None, aux_price: float | None = None, tif: str = "DAY") -> int:
         """A person enters an order in TWS itself; returns its permId."""
-        from blotter.sim.model import ContractSpec, OrderSpec
-
         def run() -> int:
-            inst = instruments.find(ContractSpec(symbol=symbol, sec_type="STK"))[0] \
-                if symbol.isalpha() else instruments.find(ContractSpec(local_symbol=symbol))[0]
+            found = instruments.find(ContractSpec(symbol=symbol)) or \
+                instruments.find(ContractSpec(local_symbol=symbol))
+            inst = next((i for i in found if i.sec_type != "OPT"), found[0])
             spec = OrderSpec(action=action, total_quantity=Decimal(qty), order_type=order_type,
                              lmt_price=lmt_price, aux_price=aux_price, tif=tif)
             notices = self.broker.add_tws_order(inst, spec)
-            auto = [s for s in self.sessions if s.client_id == 0 and s.auto_bind]
-            if auto:
-                notices += self.broker.bind_tws_orders()
+            perm_id = notices[0].order.perm_id  # type: ignore[union-attr]
+            if any(s.client_id == 0 and s.auto_bind for s in self.sessions):
+                notices = self._bind_and_show()
             self._send_all(notices)
-            return notices[0].order.perm_id  # type: ignore[union-attr]
+            return perm_id
         return self.call(run)
 
     def auction(self, closing: bool = True) -> None:
