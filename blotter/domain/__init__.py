@@ -1,0 +1,1 @@
+"""The blotter's domain: orders, fills, commissions, statuses, events and the Store. Standard library only."""

@@ -1,0 +1,40 @@
+"""Order statuses as TWS reports them, and which of them mean the order can still trade."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class OrderStatus(Enum):
+    """Every status TWS sends in orderStatus / openOrder (see IB's "Order Management" document)."""
+
+    API_PENDING = "ApiPending"
+    PENDING_SUBMIT = "PendingSubmit"
+    PENDING_CANCEL = "PendingCancel"
+    PRE_SUBMITTED = "PreSubmitted"
+    SUBMITTED = "Submitted"
+    API_CANCELLED = "ApiCancelled"
+    CANCELLED = "Cancelled"
+    FILLED = "Filled"
+    INACTIVE = "Inactive"
+    UNKNOWN = "Unknown"  # anything TWS sends that this list does not know; shown as it came
+
+    @classmethod
+    def parse(cls, text: str) -> "OrderStatus":
+        try:
+            return cls(text)
+        except ValueError:
+            return cls.UNKNOWN
+
+    @property
+    def working(self) -> bool:
+        return self in WORKING
+
+    @property
+    def done(self) -> bool:
+        return self in DONE
+
+
+WORKING = frozenset({OrderStatus.API_PENDING, OrderStatus.PENDING_SUBMIT, OrderStatus.PENDING_CANCEL,
+                     OrderStatus.PRE_SUBMITTED, OrderStatus.SUBMITTED})
+DONE = frozenset({OrderStatus.API_CANCELLED, OrderStatus.CANCELLED, OrderStatus.FILLED, OrderStatus.INACTIVE})

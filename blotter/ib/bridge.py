@@ -1,0 +1,134 @@
+"""The EWrapper bridge: every callback's values copied into a frozen event and handed on. Nothing else.
+
+Runs on ibapi's EClient.run thread. It never touches the UI, holds no lock across callbacks and
+never lets an ibapi object escape: each event carries plain values only.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from decimal import Decimal
+from typing import Callable
+
+from ibapi.commission_and_fees_report import CommissionAndFeesReport
+from ibapi.contract import Contract, ContractDetails
+from ibapi.execution import Execution as IbExecution
+from ibapi.order import Order
+from ibapi.order_state import OrderState
+from ibapi.wrapper import EWrapper
+
+from blotter.domain import events as ev
+from blotter.ib import convert
+
+log = logging.getLogger("blotter.ib")
+
+TICK_FIELDS = {1: "bid", 2: "ask", 4: "last", 66: "bid", 67: "ask", 68: "last",
+               0: "bid_size", 3: "ask_size", 5: "last_size", 69: "bid_size", 70: "ask_size", 71: "last_size"}
+
+
+class Bridge(EWrapper):
+    """An EWrapper that turns callbacks into events and passes each to `put` (a queue's put, in effect)."""
+
+    def __init__(self, put: Callable[[ev.Event], None]) -> None:
+        super().__init__()
+        self.put = put
+
+    # -- orders -----------------------------------------------------------------------------
+
+    def openOrder(self, orderId: int, contract: Contract, order: Order, orderState: OrderState) -> None:
+        figures = convert.what_if_figures(orderState) if order.whatIf else {}
+        self.put(ev.OpenOrder(
+            order_id=orderId, client_id=order.clientId, perm_id=order.permId,
+            contract=convert.contract_ref(contract), order=convert.order_fields(order),
+            status=orderState.status, what_if=bool(order.whatIf),
+            commission_currency=orderState.commissionAndFeesCurrency or "",
+            warning_text=orderState.warningText or "", received=time.time(), **figures,
+        ))
+
+    def completedOrder(self, contract: Contract, order: Order, orderState: OrderState) -> None:
+        self.put(ev.CompletedOrder(
+            order_id=order.orderId, client_id=order.clientId, perm_id=order.permId,
+            contract=convert.contract_ref(contract), order=convert.order_fields(order), status=orderState.status,
+            completed_time=orderState.completedTime or "", completed_status=orderState.completedStatus or "",
+            received=time.time(),
+        ))
+
+    def orderStatus(self, orderId: int, status: str, filled: Decimal, remaining: Decimal, avgFillPrice: float,
+                    permId: int, parentId: int, lastFillPrice: float, clientId: int, whyHeld: str,
+                    mktCapPrice: float) -> None:
+        self.put(ev.StatusUpdate(
+            order_id=orderId, status=status, filled=convert.quantity(filled), remaining=convert.quantity(remaining),
+            avg_fill_price=avgFillPrice, perm_id=permId, parent_id=parentId, last_fill_price=lastFillPrice,
+            client_id=clientId, why_held=whyHeld or "", mkt_cap_price=mktCapPrice, received=time.time(),
+        ))
+
+    def orderBound(self, permId: int, clientId: int, orderId: int) -> None:
+        self.put(ev.OrderBound(perm_id=permId, client_id=clientId, order_id=orderId))
+
+    def openOrderEnd(self) -> None:
+        self.put(ev.EndOf("open_orders"))
+
+    def completedOrdersEnd(self) -> None:
+        self.put(ev.EndOf("completed_orders"))
+
+    # -- fills ------------------------------------------------------------------------------
+
+    def execDetails(self, reqId: int, contract: Contract, execution: IbExecution) -> None:
+        self.put(ev.Execution(
+            req_id=reqId, exec_id=execution.execId, order_id=execution.orderId, client_id=execution.clientId,
+            perm_id=execution.permId, contract=convert.contract_ref(contract), time=execution.time,
+            account=execution.acctNumber, exchange=execution.exchange, side=execution.side,
+            shares=convert.quantity(execution.shares), price=execution.price,
+            cum_qty=convert.quantity(execution.cumQty), avg_price=execution.avgPrice,
+            order_ref=execution.orderRef or "", last_liquidity=int(execution.lastLiquidity or 0),
+            received=time.time(),
+        ))
+
+    def execDetailsEnd(self, reqId: int) -> None:
+        self.put(ev.EndOf("executions", reqId))
+
+    def commissionAndFeesReport(self, commissionAndFeesReport: CommissionAndFeesReport) -> None:
+        r = commissionAndFeesReport
+        self.put(ev.Commission(
+            exec_id=r.execId, commission=convert.price(r.commissionAndFees) or 0.0, currency=r.currency,
+            realized_pnl=convert.price(r.realizedPNL), received=time.time(),
+        ))
+
+    # -- session ----------------------------------------------------------------------------
+
+    def error(self, reqId: int, errorTime: int, errorCode: int, errorString: str,
+              advancedOrderRejectJson: str = "") -> None:
+        self.put(ev.TwsMessage(id=reqId, code=errorCode, text=errorString,
+                               advanced_reject_json=advancedOrderRejectJson or "", time_ms=errorTime,
+                               received=time.time()))
+
+    def nextValidId(self, orderId: int) -> None:
+        self.put(ev.NextValidId(orderId))
+
+    def managedAccounts(self, accountsList: str) -> None:
+        self.put(ev.Accounts(tuple(a for a in accountsList.split(",") if a)))
+
+    def connectionClosed(self) -> None:
+        log.info("connection closed")
+
+    # -- reference data ---------------------------------------------------------------------
+
+    def contractDetails(self, reqId: int, contractDetails: ContractDetails) -> None:
+        self.put(convert.contract_info(reqId, contractDetails))
+
+    def contractDetailsEnd(self, reqId: int) -> None:
+        self.put(ev.EndOf("contract_details", reqId))
+
+    def marketRule(self, marketRuleId: int, priceIncrements: list) -> None:
+        self.put(ev.MarketRule(marketRuleId, tuple((p.lowEdge, p.increment) for p in priceIncrements)))
+
+    def tickPrice(self, reqId: int, tickType: int, price: float, attrib: object) -> None:
+        name = TICK_FIELDS.get(tickType)
+        if name is not None:
+            self.put(ev.Tick(reqId, name, price))
+
+    def tickSize(self, reqId: int, tickType: int, size: Decimal) -> None:
+        name = TICK_FIELDS.get(tickType)
+        if name is not None:
+            self.put(ev.Tick(reqId, name, float(size)))

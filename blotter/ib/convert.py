@@ -1,0 +1,107 @@
+"""Conversions between ibapi's mutable objects and the domain's frozen values (camelCase stops here)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ibapi.const import UNSET_DECIMAL, UNSET_DOUBLE, UNSET_INTEGER
+from ibapi.contract import Contract, ContractDetails
+from ibapi.order import Order
+from ibapi.order_state import OrderState
+
+from blotter.domain.events import ContractInfo, ContractRef, OrderFields
+
+
+def price(value: float | None) -> float | None:
+    """A price TWS may leave unset (the max double) as None."""
+    if value is None or value == UNSET_DOUBLE or value >= 1.7976931348623157e308:
+        return None
+    return float(value)
+
+
+def quantity(value: Decimal | None) -> Decimal:
+    if value is None or value == UNSET_DECIMAL:
+        return Decimal(0)
+    return Decimal(value)
+
+
+def contract_ref(c: Contract) -> ContractRef:
+    return ContractRef(
+        con_id=c.conId, symbol=c.symbol, sec_type=c.secType, exchange=c.exchange,
+        primary_exchange=c.primaryExchange, currency=c.currency, local_symbol=c.localSymbol,
+        trading_class=c.tradingClass, multiplier=str(c.multiplier or ""),
+        last_trade_date=c.lastTradeDateOrContractMonth, strike=price(c.strike) or 0.0,
+        right="" if c.right in ("?", "0") else c.right,
+    )
+
+
+def order_fields(o: Order) -> OrderFields:
+    return OrderFields(
+        action=o.action, total_quantity=quantity(o.totalQuantity), order_type=o.orderType,
+        lmt_price=_set_price(o.lmtPrice, o.orderType, limit=True), aux_price=_set_price(o.auxPrice, o.orderType),
+        tif=o.tif, account=o.account, outside_rth=bool(o.outsideRth), order_ref=o.orderRef,
+        parent_id=o.parentId, trailing_percent=price(o.trailingPercent), trail_stop_price=price(o.trailStopPrice),
+        good_till_date=o.goodTillDate, oca_group=o.ocaGroup,
+    )
+
+
+def _set_price(value: float, order_type: str, limit: bool = False) -> float | None:
+    """TWS echoes 0.0 for prices an order type does not carry; show those as no price."""
+    p = price(value)
+    if p == 0.0 and (order_type == "MKT" or (limit and "LMT" not in order_type and "LIMIT" not in order_type
+                                              and order_type not in ("LIT", "LOC"))):
+        return None
+    return p
+
+
+def margin(text: str) -> float | None:
+    """What-if margins arrive as text; unset is the max double or empty."""
+    try:
+        return price(float(text)) if text else None
+    except ValueError:
+        return None
+
+
+def what_if_figures(state: OrderState) -> dict[str, float | None]:
+    return {
+        "commission": price(state.commissionAndFees),
+        "init_margin_change": margin(state.initMarginChange),
+        "maint_margin_change": margin(state.maintMarginChange),
+        "equity_with_loan_change": margin(state.equityWithLoanChange),
+    }
+
+
+def contract_info(req_id: int, d: ContractDetails) -> ContractInfo:
+    return ContractInfo(
+        req_id=req_id, contract=contract_ref(d.contract), long_name=d.longName, min_tick=d.minTick,
+        market_rule_ids=d.marketRuleIds, order_types=d.orderTypes, valid_exchanges=d.validExchanges,
+        min_size=quantity(d.minSize) or Decimal(1), size_increment=quantity(d.sizeIncrement) or Decimal(1),
+        time_zone_id=d.timeZoneId, trading_hours=d.tradingHours, liquid_hours=d.liquidHours,
+    )
+
+
+def to_contract(ref: ContractRef) -> Contract:
+    c = Contract()
+    c.conId = ref.con_id
+    c.symbol, c.secType, c.exchange, c.currency = ref.symbol, ref.sec_type, ref.exchange, ref.currency
+    c.primaryExchange, c.localSymbol, c.tradingClass = ref.primary_exchange, ref.local_symbol, ref.trading_class
+    c.multiplier, c.lastTradeDateOrContractMonth, c.right = ref.multiplier, ref.last_trade_date, ref.right
+    c.strike = ref.strike or UNSET_DOUBLE if ref.sec_type in ("OPT", "FOP") else 0.0
+    return c
+
+
+def to_order(fields: OrderFields, what_if: bool = False) -> Order:
+    o = Order()
+    o.action, o.totalQuantity, o.orderType = fields.action, fields.total_quantity, fields.order_type
+    o.lmtPrice = UNSET_DOUBLE if fields.lmt_price is None else fields.lmt_price
+    o.auxPrice = UNSET_DOUBLE if fields.aux_price is None else fields.aux_price
+    o.tif, o.account, o.outsideRth, o.orderRef = fields.tif, fields.account, fields.outside_rth, fields.order_ref
+    o.trailingPercent = UNSET_DOUBLE if fields.trailing_percent is None else fields.trailing_percent
+    o.trailStopPrice = UNSET_DOUBLE if fields.trail_stop_price is None else fields.trail_stop_price
+    o.goodTillDate, o.ocaGroup, o.parentId = fields.good_till_date, fields.oca_group, fields.parent_id
+    o.whatIf = what_if
+    return o
+
+
+def unset_int(value: int) -> int | None:
+    return None if value == UNSET_INTEGER else value

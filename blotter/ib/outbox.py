@@ -1,0 +1,92 @@
+"""The one paced sender: every outgoing message goes through it, at most `rate` in any one second.
+
+Callers hand it a send function and return at once; its own thread sends in order, waiting only as
+long as the limit needs. It never drops a message while connected; what cannot be sent (the link
+went down first) is reported back through `on_unsent`, never silently lost.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+log = logging.getLogger("blotter.ib")
+
+WINDOW = 1.0
+MARGIN = 0.02  # seconds of slack so jitter on the wire cannot squeeze 51 into TWS's one second
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to send: `send()` performs it; `kind` and `order_id` name it for reports."""
+
+    send: Callable[[], None]
+    kind: str
+    order_id: int = 0
+
+
+class Outbox:
+    """A FIFO of outgoing messages drained by one thread at no more than `rate` per second."""
+
+    def __init__(self, rate: int = 50, is_connected: Callable[[], bool] = lambda: True,
+                 on_unsent: Callable[[Outgoing, str], None] = lambda msg, why: None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        if rate < 1:
+            raise ValueError("the message rate must be at least 1 per second")
+        self.rate = rate
+        self.is_connected = is_connected
+        self.on_unsent = on_unsent
+        self.clock = clock
+        self.sent_times: collections.deque[float] = collections.deque(maxlen=rate)
+        self._queue: queue.SimpleQueue[Outgoing | None] = queue.SimpleQueue()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="blotter-outbox", daemon=True)
+        self._thread.start()
+        self.sent = 0
+
+    def put(self, message: Outgoing) -> None:
+        """Queue a message; returns at once."""
+        self._queue.put(message)
+
+    def note_sent(self) -> None:
+        """Count a message sent outside the outbox (the handshake's START_API) against the limit."""
+        self.sent_times.append(self.clock())
+
+    def pending(self) -> int:
+        return self._queue.qsize()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._queue.put(None)
+        self._thread.join(5)
+
+    def _run(self) -> None:
+        while True:
+            message = self._queue.get()
+            if message is None or self._stop.is_set():
+                return
+            self._wait_for_slot()
+            if not self.is_connected():
+                self.on_unsent(message, "not connected to TWS")
+                continue
+            try:
+                message.send()
+            except Exception as exc:  # a send that failed: the link broke under it
+                log.warning("sending %s failed: %s", message.kind, exc)
+                self.on_unsent(message, f"sending failed: {exc}")
+                continue
+            self.sent_times.append(self.clock())
+            self.sent += 1
+
+    def _wait_for_slot(self) -> None:
+        """Block this thread until one more message keeps every one-second window within the rate."""
+        if len(self.sent_times) < self.rate:
+            return
+        wait = self.sent_times[0] + WINDOW + MARGIN - self.clock()
+        if wait > 0:
+            self._stop.wait(wait)

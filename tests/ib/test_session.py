@@ -1,0 +1,106 @@
+"""The session against the simulated TWS: connecting, refusals, pacing, reconnect and resync."""
+
+from __future__ import annotations
+
+import socket
+from decimal import Decimal
+
+import pytest
+
+from blotter.domain import events as ev
+from blotter.ib.connect import ConnectError
+from blotter.ib.session import Session, SessionConfig
+from tests.ib.conftest import Events
+
+AAPL = ev.ContractRef(symbol="AAPL", sec_type="STK", exchange="SMART", currency="USD")
+
+
+def lmt(action: str, qty: int, price: float) -> ev.OrderFields:
+    return ev.OrderFields(action=action, total_quantity=Decimal(qty), order_type="LMT", lmt_price=price, tif="DAY")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_nothing_listening_is_one_clear_line():
+    port = free_port()
+    s = Session(SessionConfig(port=port, client_id=1, connect_timeout=2), Events().put)
+    with pytest.raises(ConnectError) as err:
+        s.connect()
+    s.stop()
+    text = str(err.value)
+    assert "\n" not in text and f"127.0.0.1:{port}" in text and "refused" in text.lower()
+
+
+def test_client_id_in_use_is_refused_with_the_reason(session, sim):
+    session(client_id=7)
+    s = Session(SessionConfig(port=sim.port, client_id=7), Events().put)
+    with pytest.raises(ConnectError, match="client id 7 is already in use"):
+        s.connect()
+    s.stop()
+
+
+def test_connect_resyncs_open_then_completed_then_executions(session, sim):
+    s, events = session(client_id=1)
+    events.wait(ev.Resynced)
+    names = [r.name for r in sim.recorder.received if r.client_id == 1]
+    assert names == ["reqOpenOrders", "reqCompletedOrders", "reqExecutions"]
+    assert [e.state for e in events.of(ev.Connection)][:2] == [ev.ConnState.CONNECTING, ev.ConnState.CONNECTED]
+
+
+def test_client_zero_binds_and_sees_all_orders(session, sim):
+    s, events = session(client_id=0)
+    events.wait(ev.Resynced)
+    names = [r.name for r in sim.recorder.received if r.client_id == 0]
+    assert names == ["reqAutoOpenOrders", "reqOpenOrders", "reqAllOpenOrders",
+                     "reqCompletedOrders", "reqExecutions"]
+
+
+def test_orders_are_refused_while_disconnected_and_nothing_is_sent(session, sim):
+    s, events = session(client_id=1)
+    events.wait(ev.Resynced)
+    sim.refuse()
+    events.wait(ev.Connection, lambda e: e.state is ev.ConnState.LOST)
+    assert s.place(AAPL, lmt("BUY", 100, 100.0)) is None
+    [refused] = events.wait(ev.Refused)
+    assert "not connected" in refused.reason
+    assert not sim.recorder.of("placeOrder")
+    sim.accept()
+    events.wait(ev.Resynced, count=2)
+    assert s.place(AAPL, lmt("BUY", 100, 100.0)) is not None
+
+
+def test_500_cancels_all_arrive_never_more_than_50_in_a_second(session, sim):
+    s, events = session(client_id=1)
+    events.wait(ev.Resynced)
+    for order_id in range(1000, 1500):
+        s.cancel(order_id)
+    assert s.outbox.pending() > 400, "the caller must not wait for the pacing"
+    events.wait(ev.TwsMessage, lambda m: m.id == 1499 and m.code == 10147, timeout=30)
+    times = [r.t for r in sim.recorder.received if r.client_id == 1]
+    cancels = sim.recorder.of("cancelOrder")
+    assert [r.fields[1] for r in cancels] == [str(i) for i in range(1000, 1500)]  # v200: no version field
+    worst = max(sum(1 for u in times if t <= u < t + 1.0) for t in times)
+    assert worst <= 50
+    assert not [m for m in events.of(ev.TwsMessage) if m.code == 100], "TWS never saw the rate broken"
+
+
+def test_duplicate_order_id_recovers_for_the_next_order(session, sim):
+    s, events = session(client_id=1)
+    events.wait(ev.Resynced)
+    first = s.place(AAPL, lmt("BUY", 100, 1.0))
+    events.wait(ev.StatusUpdate, lambda e: e.order_id == first)
+    s.cancel(first)
+    events.wait(ev.StatusUpdate, lambda e: e.order_id == first and e.status.endswith("Cancelled"))
+    with s._cond:  # the session's id counter falls behind (another program used our client id)
+        s._next_id = first
+    again = s.place(AAPL, lmt("BUY", 100, 1.0))
+    assert again == first
+    events.wait(ev.TwsMessage, lambda m: m.code == 103 and m.id == first)
+    events.wait(ev.NextValidId, lambda e: e.order_id > first)
+    third = s.place(AAPL, lmt("BUY", 100, 1.0))
+    events.wait(ev.StatusUpdate, lambda e: e.order_id == third)
+    assert third > first
