@@ -17,8 +17,9 @@ from blotter.sim import errors, instruments
 from blotter.sim.accounting import Ledger, fill_commission, multiplier_of, order_commission
 from blotter.sim.market import Market
 from blotter.sim.matching import (
-    AUCTION_TYPES, DETAIL_NAMES, HELD_TYPES, ORDER_TYPES, STOP_TYPES, TIFS, check_trigger,
-    tradable_price, update_trail,
+    AUCTION_TYPES, DETAIL_NAMES, ORDER_TYPES, TIF_DETAIL_NAMES, TIFS, TRAIL_TYPES, carry_trail, check_trigger,
+    ignores_outside_rth, is_held, parse_tws_time, tradable_price, trades_outside_rth, update_trail,
+    waits_for_auction,
 )
 from blotter.sim.model import ContractSpec, Fill, Instrument, OrderSpec, OrderState, SimOrder
 
@@ -124,7 +125,7 @@ class Broker:
         found = instruments.find(contract)
         if len(found) != 1:
             err = errors.NO_SECURITY_DEFINITION if not found else errors.AMBIGUOUS_CONTRACT
-            return [ErrorNotice(client_id, order_id, *err.reply())]
+            return [ErrorNotice(client_id, order_id, *err.reply(symbol=contract.symbol))]
         inst = found[0]
         problem = self._check(inst, spec)
         if problem is not None:
@@ -141,11 +142,11 @@ class Broker:
             reason, self.faults.reject_next = self.faults.reject_next, None
             return self._reject(order, reason)
         notices: list[Notice] = []
-        if spec.outside_rth and spec.order_type == "MKT" and inst.sec_type == "STK":
+        if spec.outside_rth and ignores_outside_rth(spec, inst):
             notices.append(ErrorNotice(client_id, order_id, *errors.OUTSIDE_RTH_IGNORED.reply()))
         order.state.status = "PreSubmitted"
         self._unacked.add(order.perm_id)
-        notices.append(OrderNotice(order, statuses=1 + self.faults.repeat_status))
+        notices.append(self._status(order))
         return notices
 
     def add_tws_order(self, inst: Instrument, spec: OrderSpec) -> list[Notice]:
@@ -155,7 +156,7 @@ class Broker:
         order.state.status = "PreSubmitted"
         self.orders[order.perm_id] = order
         self._unacked.add(order.perm_id)
-        return [OrderNotice(order)]
+        return [self._status(order)]
 
     def bind_tws_orders(self) -> list[Notice]:
         """Give every open TWS-entered order a negative API order id for client 0 (orderBound)."""
@@ -196,27 +197,26 @@ class Broker:
         return notices
 
     def step_order(self, order: SimOrder) -> list[Notice]:
-        """One market step for one working order."""
+        """One market step for one working order: the exchange acknowledges it (Submitted, unless IB
+        holds it, or it waits for regular hours: PreSubmitted), it expires, triggers, trades."""
         if order.state.status == "PendingCancel":
             return []
+        self._unacked.discard(order.perm_id)
+        if self._expired(order):
+            return self._finish(order, "Cancelled")
         notices: list[Notice] = []
+        can_trade = self._can_trade(order)
+        if order.state.status == "PreSubmitted" and not is_held(order.spec) and can_trade:
+            order.state.status = "Submitted"
+            notices.append(self._status(order))
+        if waits_for_auction(order.spec) or not can_trade:
+            return notices  # auction orders trade only in the auctions (see `auction`)
         inst = order.instrument
-        if order.perm_id in self._unacked:
-            self._unacked.discard(order.perm_id)
-            if order.spec.order_type not in HELD_TYPES:
-                order.state.status = "Submitted"
-                notices.append(OrderNotice(order, statuses=2 + self.faults.repeat_status))
-        if self._expired(order, self.now()):
-            return notices + self._finish(order, "Cancelled")
-        if order.spec.order_type in AUCTION_TYPES or order.spec.tif == "OPG":
-            return notices  # these trade only in the auctions (see `auction`)
-        if not (order.spec.outside_rth or self.is_open(inst)):
-            return notices
         quote = self.market.quote(inst.con_id)
         update_trail(order, quote, inst.min_tick)
         if check_trigger(order, quote):
             order.state.status = "Submitted"
-            notices.append(OrderNotice(order, statuses=1 + self.faults.repeat_status))
+            notices.append(self._status(order))
         return notices + self._match(order, quote)
 
     def instant_fill(self, client_id: int, order_id: int, inst: Instrument, action: str, qty: Decimal,
@@ -271,27 +271,29 @@ class Broker:
         if otype not in ORDER_TYPES or DETAIL_NAMES[otype] not in kinds:
             return errors.UNSUPPORTED_ORDER_TYPE.reply(order_type=otype)
         tif = spec.tif or "DAY"
-        if tif not in TIFS or (tif not in kinds and tif != "DAY"):
+        if tif not in TIFS or (TIF_DETAIL_NAMES.get(tif, tif) not in kinds and tif != "DAY"):
             return errors.INVALID_TIF.reply(tif=tif)
         if otype in AUCTION_TYPES and tif != "DAY":
             return errors.INVALID_TIF.reply(tif=tif)
         if tif == "OPG" and otype not in ("MKT", "LMT"):
             return errors.INVALID_TIF.reply(tif=tif)
-        if tif == "GTD" and not spec.good_till_date:
+        if tif == "GTD" and parse_tws_time(spec.good_till_date) is None:
             return errors.GTD_NEEDS_DATE.reply()
         qty = spec.total_quantity
         if qty <= 0:
             return errors.BAD_QUANTITY.reply(qty=qty)
-        if qty < inst.min_size or qty % inst.size_increment != 0:
+        if qty < inst.min_size:
+            return errors.BELOW_MIN_SIZE.reply()
+        if qty % inst.size_increment != 0:
             return errors.BAD_SIZE_INCREMENT.reply(qty=qty, increment=inst.size_increment)
         if otype in ("LMT", "LOC", "STP LMT", "LIT") and spec.lmt_price is None:
             return errors.MISSING_LIMIT.reply()
         if otype in ("STP", "STP LMT", "MIT", "LIT") and spec.aux_price is None:
             return errors.MISSING_AUX.reply()
-        if otype in ("TRAIL", "TRAIL LIMIT") and (spec.aux_price is None) == (spec.trailing_percent is None):
+        if otype in TRAIL_TYPES and (spec.aux_price is None) == (spec.trailing_percent is None):
             return errors.TRAIL_AMOUNT.reply()
         prices = [spec.lmt_price, spec.trail_stop_price]
-        if otype not in ("TRAIL", "TRAIL LIMIT") or spec.trailing_percent is None:
+        if otype not in TRAIL_TYPES or spec.trailing_percent is None:
             prices.append(spec.aux_price)
         for price in prices:
             if price is not None and price != 0 and not instruments.on_grid(inst, price):
@@ -337,12 +339,9 @@ class Broker:
             problem = errors.REJECTED.reply(reason=reason)
         if problem is not None:  # a rejected modify leaves the order working as it was
             return [ErrorNotice(cid, oid, *problem)]
-        order.spec = replace(spec, account=spec.account or old.account)
-        order.triggered = False if spec.aux_price != old.aux_price else order.triggered
-        order.trail_stop = None if spec.order_type.startswith("TRAIL") and spec != old else order.trail_stop
-        notices: list[Notice] = [OrderNotice(order, statuses=1 + self.faults.repeat_status)]
-        if order.perm_id not in self._unacked and order.state.status == "Submitted" \
-                and self.is_open(order.instrument):
+        order.spec = carry_trail(order, replace(spec, account=spec.account or old.account))
+        notices: list[Notice] = [self._status(order)]
+        if order.perm_id not in self._unacked and order.state.status == "Submitted" and self._can_trade(order):
             notices += self._match(order, self.market.quote(order.instrument.con_id))
         return notices
 
@@ -351,15 +350,15 @@ class Broker:
         order.state.completed_status = "Rejected"
         order.state.completed_time = self._stamp()
         return [ErrorNotice(order.client_id, order.order_id, *errors.REJECTED.reply(reason=reason)),
-                OrderNotice(order, open_order=False)]
+                self._status(order, open_order=False)]
 
     def _cancel(self, order: SimOrder, api: bool) -> list[Notice]:
-        if order.perm_id in self._unacked and order.spec.order_type not in HELD_TYPES:
+        if order.perm_id in self._unacked and not is_held(order.spec):
             self._unacked.discard(order.perm_id)  # cancelled before the exchange acknowledged it
             return [ErrorNotice(order.client_id, order.order_id, *errors.CANCELLED.reply())] + \
                 self._finish(order, "ApiCancelled")
         order.state.status = "PendingCancel"
-        notices: list[Notice] = [OrderNotice(order)]
+        notices: list[Notice] = [self._status(order)]
         notices.append(ErrorNotice(order.client_id, order.order_id, *errors.CANCELLED.reply()))
         return notices + self._finish(order, "Cancelled")
 
@@ -368,17 +367,22 @@ class Broker:
         order.state.completed_status = {"ApiCancelled": "Cancelled", "Inactive": "Inactive"}.get(status, status)
         order.state.completed_time = self._stamp()
         self._unacked.discard(order.perm_id)
-        return [OrderNotice(order, statuses=1 + self.faults.repeat_status)]
+        return [self._status(order)]
 
-    def _expired(self, order: SimOrder, now: datetime) -> bool:
-        gtd = order.spec.good_till_date
-        if order.spec.tif != "GTD" or not gtd:
-            return False
-        try:
-            when = datetime.strptime(gtd[:17].strip(), "%Y%m%d %H:%M:%S")
-        except ValueError:
-            return False
-        return now >= when
+    def _status(self, order: SimOrder, open_order: bool = True) -> OrderNotice:
+        """Report the order as it is now (a copy: it changes before the server encodes the notice),
+        with as many orderStatus copies as the repeat fault asks for."""
+        now = replace(order, state=replace(order.state))
+        return OrderNotice(now, open_order=open_order, statuses=1 + self.faults.repeat_status)
+
+    def _can_trade(self, order: SimOrder) -> bool:
+        """The order's market is in regular hours, or the order may and does trade outside them."""
+        return trades_outside_rth(order.spec, order.instrument) or self.is_open(order.instrument)
+
+    def _expired(self, order: SimOrder) -> bool:
+        """A GTD order whose goodTillDate the clock has reached."""
+        when = parse_tws_time(order.spec.good_till_date) if order.spec.tif == "GTD" else None
+        return when is not None and self.now() >= when
 
     def _match(self, order: SimOrder, quote) -> list[Notice]:
         price = tradable_price(order, quote)
@@ -386,9 +390,10 @@ class Broker:
         if price is None:
             return self._finish(order, "Cancelled") if tif in ("IOC", "FOK") else []
         side = order.spec.action if order.spec.action == "BUY" else "SELL"
-        got = self.market.take(order.instrument.con_id, side, order.remaining)
-        if tif == "FOK" and got < order.remaining:
-            return self._finish(order, "Cancelled")
+        con_id = order.instrument.con_id
+        if tif == "FOK" and self.market.available(con_id, side) < order.remaining:
+            return self._finish(order, "Cancelled")  # all or nothing, and the touch is left as it was
+        got = self.market.take(con_id, side, order.remaining)
         notices: list[Notice] = []
         if got > 0:
             resting = order.spec.order_type in ("LMT", "STP LMT", "LIT") and order.filled == 0 \
@@ -422,10 +427,9 @@ class Broker:
         notices: list[Notice] = [FillNotice(fill)]
         if order.remaining == 0:
             notices += self._finish(order, "Filled")
-            notices[-1] = OrderNotice(order, open_order=True, statuses=2 + self.faults.repeat_status)
         else:
             order.state.status = "Submitted"
-            notices.append(OrderNotice(order, open_order=False, statuses=1 + self.faults.repeat_status))
+            notices.append(self._status(order, open_order=False))
         notices.append(CommissionNotice(fill))
         return notices
 

@@ -36,7 +36,7 @@ def test_demo_serves_a_live_market_with_tws_orders(tmp_path: Path):
         client.stop()
     finally:
         proc.terminate()
-        proc.wait(10)
+        proc.communicate(timeout=10)
     lines = [json.loads(line) for line in record.read_text().splitlines()]
     assert {"in", "out"} <= {line["dir"] for line in lines}
     assert any(line["dir"] == "in" and line["fields"][0] == "71" for line in lines)  # START_API
