@@ -35,6 +35,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--record", metavar="FILE", help="append one JSON line per request received and message sent")
     p.add_argument("--drop-every", type=_positive, default=0.0, metavar="SECONDS",
                    help="drop every client connection every SECONDS (orders and fills are kept)")
+    p.add_argument("--refuse-for", type=_positive, default=0.0, metavar="SECONDS",
+                   help="with --drop-every: then refuse connections this long, as a TWS restart does")
+    p.add_argument("--repeat-status", type=int, default=0, metavar="N", help="send every orderStatus N more times")
+    p.add_argument("--reject-every", type=int, default=0, metavar="N", help="reject every Nth order or modify (201)")
+    p.add_argument("--correct-every", type=int, default=0, metavar="N",
+                   help="follow every Nth fill with an execution correction")
     p.add_argument("--scenario", choices=("demo", "quiet", "flood"), default="demo",
                    help="demo: a live market with a TWS user trading; quiet: nothing but what clients do; "
                         "flood: every client gets --fills fills right after START_API")
@@ -55,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(message)s")
     config = SimConfig(
         host=args.host, port=args.port, seed=args.seed, accounts=tuple(args.account or ["DU1234567"]),
-        record=args.record, drop_every=args.drop_every, scenario=args.scenario, flood_fills=args.fills,
+        record=args.record, drop_every=args.drop_every, refuse_for=args.refuse_for,
+        repeat_status=args.repeat_status, reject_every=args.reject_every, correct_every=args.correct_every,
+        scenario=args.scenario, flood_fills=args.fills,
         master_client_id=args.master_client_id, rate_limit=args.rate_limit, delay=args.delay,
         always_open=not args.market_hours, allow_remote=args.allow_remote,
     )

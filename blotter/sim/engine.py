@@ -72,10 +72,29 @@ Notice = Union[OrderNotice, FillNotice, CommissionNotice, ErrorNotice, BoundNoti
 
 @dataclass
 class Faults:
-    """One-shot behaviours tests and soak runs ask for."""
+    """Behaviours tests (one-shot) and soak runs (every Nth) ask for."""
 
     reject_next: str | None = None  # the reason the next place / modify is rejected with
     repeat_status: int = 0  # extra orderStatus copies on every status report
+    reject_every: int = 0  # every Nth place / modify is rejected
+    correct_every: int = 0  # every Nth fill is followed by a correction of it
+    _requests: int = 0
+    _fills: int = 0
+
+    def rejection(self) -> str | None:
+        """The reason to reject this place / modify with, if a fault says so."""
+        self._requests += 1
+        if self.reject_next is not None:
+            reason, self.reject_next = self.reject_next, None
+            return reason
+        if self.reject_every and self._requests % self.reject_every == 0:
+            return f"Simulated rejection (one in {self.reject_every})"
+        return None
+
+    def corrects_fill(self) -> bool:
+        """True when this fill is one a correction follows."""
+        self._fills += 1
+        return bool(self.correct_every) and self._fills % self.correct_every == 0
 
 
 @dataclass
@@ -138,8 +157,8 @@ class Broker:
         order = SimOrder(order_id, client_id, next(self._perm_ids), inst, spec, created=self.now())
         self.orders[order.perm_id] = order
         self.by_key[(client_id, order_id)] = order
-        if self.faults.reject_next is not None:
-            reason, self.faults.reject_next = self.faults.reject_next, None
+        reason = self.faults.rejection()
+        if reason is not None:
             return self._reject(order, reason)
         notices: list[Notice] = []
         if spec.outside_rth and ignores_outside_rth(spec, inst):
@@ -334,8 +353,8 @@ class Broker:
         problem = self._check(order.instrument, spec)
         if problem is None and spec.total_quantity < order.filled:
             problem = errors.BAD_QUANTITY.reply(qty=spec.total_quantity)
-        if problem is None and self.faults.reject_next is not None:
-            reason, self.faults.reject_next = self.faults.reject_next, None
+        reason = self.faults.rejection() if problem is None else None
+        if reason is not None:
             problem = errors.REJECTED.reply(reason=reason)
         if problem is not None:  # a rejected modify leaves the order working as it was
             return [ErrorNotice(cid, oid, *problem)]
@@ -431,6 +450,8 @@ class Broker:
             order.state.status = "Submitted"
             notices.append(self._status(order, open_order=False))
         notices.append(CommissionNotice(fill))
+        if self.faults.corrects_fill():
+            notices += self.correct(exec_id)
         return notices
 
     def _stamp(self) -> str:

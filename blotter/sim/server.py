@@ -51,7 +51,11 @@ class SimConfig:
     flood_fills: int = 0
     record: str | None = None
     allow_remote: bool = False
-    drop_every: float = 0.0
+    drop_every: float = 0.0  # drop every connection every N seconds
+    refuse_for: float = 0.0  # ...and then refuse connections this long (a TWS restart)
+    repeat_status: int = 0
+    reject_every: int = 0
+    correct_every: int = 0
 
 
 @dataclass
@@ -79,6 +83,9 @@ class SimServer:
         self.market = Market(instruments.INSTRUMENTS, seed=self.config.seed)
         self.broker = Broker(self.market, self.clock.now, account=self.config.accounts[0],
                              seed=self.config.seed, is_open=self._is_open)
+        faults = self.broker.faults
+        faults.repeat_status = self.config.repeat_status
+        faults.reject_every, faults.correct_every = self.config.reject_every, self.config.correct_every
         self.routing = _Routing(self.config.master_client_id)
         self.recorder = Recorder(self.config.record)
         self.sessions: list[Session] = []
@@ -157,8 +164,7 @@ class SimServer:
             task.cancel()
         if self._server is not None:
             self._server.close()
-        for session in list(self.sessions):
-            session.close("simulator stopping")
+        self._close_sessions("simulator stopping")
         await asyncio.gather(*self._tasks, *self._session_tasks, return_exceptions=True)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -431,26 +437,32 @@ class SimServer:
 
     def drop_all(self) -> None:
         """Drop every client connection now; orders and fills are kept, as TWS keeps them."""
-        def run() -> None:
-            for s in list(self.sessions):
-                s.close("dropped on demand")
-        self.call(run)
+        self.call(lambda: self._close_sessions("dropped on demand"))
 
     async def _drop_loop(self, every: float) -> None:
+        """Soak runs: drop everyone every `every` seconds, and refuse connects for `refuse_for` after."""
         while True:
             await asyncio.sleep(every)
-            for s in list(self.sessions):
-                s.close(f"dropped (every {every}s)")
+            if self.config.refuse_for > 0:
+                self._go_down("TWS restarting (soak)")
+                await asyncio.sleep(self.config.refuse_for)
+                await self._relisten()
+            else:
+                self._close_sessions(f"dropped (every {every}s)")
+
+    def _close_sessions(self, reason: str) -> None:
+        for s in list(self.sessions):
+            s.close(reason)
+
+    def _go_down(self, reason: str) -> None:
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        self._close_sessions(reason)
 
     def refuse(self) -> None:
         """Stop listening (as when TWS is down or restarting): live sessions drop, connects are refused."""
-        def run() -> None:
-            if self._server is not None:
-                self._server.close()
-                self._server = None
-            for s in list(self.sessions):
-                s.close("TWS restarting")
-        self.call(run)
+        self.call(lambda: self._go_down("TWS restarting"))
 
     def accept(self) -> None:
         """Listen again on the same port after `refuse`."""

@@ -1,0 +1,140 @@
+"""The day's fills with their commissions, and the sums they make per order and per symbol / currency.
+
+A fill changed in a batch (new, corrected, commission attached) is taken out of the sums as it was
+before the batch and put back in as it is after it, so corrections and replays never count twice.
+"""
+
+from __future__ import annotations
+
+from decimal import localcontext
+
+from blotter.domain.events import Commission, Execution
+from blotter.domain.fills import Fill, FillBook
+from blotter.domain.keys import OrderKey
+from blotter.domain.rows import FillRow, Totals
+from blotter.domain.tally import EXACT, Tally, TotalsBook, fee_amounts, trade_amounts, unset
+
+
+class Ledger:
+    """Fills (FillBook), per-order tallies and day totals; `settle` then `flush` at the end of each batch.
+
+    Fill rows are built when asked for (the UI draws only the visible ones) and kept until the fill changes.
+    """
+
+    def __init__(self) -> None:
+        self._book = FillBook()
+        self._tallies: dict[OrderKey, Tally] = {}
+        self._totals = TotalsBook()
+        self._rows: dict[str, FillRow] = {}  # base execId -> row, built on demand
+        self._arrival: list[str] = []  # base execIds in arrival order, for row-by-index access
+        self._start: dict[str, Fill | None] = {}  # fills changed in this batch, as they were before it
+
+    def execution(self, ex: Execution, order_key: OrderKey | None) -> OrderKey | None:
+        """Add or correct a fill; the key of its order if the fill changed."""
+        return self._changed(self._book.execution(ex, order_key))
+
+    def commission(self, report: Commission) -> OrderKey | None:
+        """Attach a commission report (or hold it for its fill); the key of its order if the fill changed."""
+        return self._changed(self._book.commission(report))
+
+    def _changed(self, change: tuple[str, Fill | None, Fill] | None) -> OrderKey | None:
+        if change is None:
+            return None
+        base, before, after = change
+        if base not in self._start:
+            self._start[base] = before
+        return after.order_key
+
+    def tally(self, order_key: OrderKey) -> Tally | None:
+        """The sums of an order's fills, as of the last settle."""
+        return self._tallies.get(order_key)
+
+    def settle(self) -> set[OrderKey]:
+        """Bring the sums up to date with the fills changed in this batch; the orders whose sums moved."""
+        orders: set[OrderKey] = set()
+        fills = self._book.fills
+        with localcontext(EXACT):
+            for base, before in self._start.items():
+                after = fills[base]
+                if before is None or before.execution is not after.execution:
+                    if before is not None:
+                        self._trade(before, -1, orders)
+                    self._trade(after, 1, orders)
+                if before is not None:
+                    self._fees(before, -1, orders)
+                self._fees(after, 1, orders)
+        return orders
+
+    def _order_tally(self, key: OrderKey, orders: set[OrderKey]) -> Tally:
+        orders.add(key)
+        tally = self._tallies.get(key)
+        if tally is None:
+            tally = self._tallies[key] = Tally()
+        return tally
+
+    def _trade(self, fill: Fill, sign: int, orders: set[OrderKey]) -> None:
+        amounts = trade_amounts(fill.execution)
+        self._totals.trade(fill.execution.contract, sign, amounts)
+        if fill.order_key is not None:
+            self._order_tally(fill.order_key, orders).trade(sign, amounts)
+
+    def _fees(self, fill: Fill, sign: int, orders: set[OrderKey]) -> None:
+        report = fill.commission
+        if report is None:
+            return
+        amounts = fee_amounts(report)
+        self._totals.fees(fill.execution.contract, sign, amounts, report.currency)
+        if fill.order_key is not None:
+            self._order_tally(fill.order_key, orders).fees(sign, amounts, report.currency)
+
+    def flush(self) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+        """(fills added, fills updated, totals changed) since the last flush; call after settle."""
+        added, updated = [], []
+        fills = self._book.fills
+        for base, before in self._start.items():
+            if before is None:
+                added.append(base)
+            elif fills[base] is not before:  # the book makes a new Fill only when something changed
+                updated.append(base)
+                self._rows.pop(base, None)
+        self._arrival += added
+        self._start = {}
+        return tuple(added), tuple(updated), self._totals.flush()
+
+    def row(self, base_id: str) -> FillRow | None:
+        row = self._rows.get(base_id)
+        if row is None:
+            fill = self._book.fills.get(base_id)
+            if fill is not None:
+                row = self._rows[base_id] = fill_row(base_id, fill)
+        return row
+
+    def rows(self) -> list[FillRow]:
+        return [self.row(base) for base in self._arrival]
+
+    def count(self) -> int:
+        return len(self._arrival)
+
+    def row_at(self, index: int) -> FillRow:
+        """The index-th fill in arrival order (negative counts from the end)."""
+        return self.row(self._arrival[index])
+
+    def by_symbol(self) -> dict[str, Totals]:
+        return self._totals.by_symbol()
+
+    def by_currency(self) -> dict[str, Totals]:
+        return self._totals.by_currency()
+
+
+def fill_row(base: str, fill: Fill) -> FillRow:
+    """The frozen row of a fill as it stands."""
+    ex, report, key = fill
+    commission = pnl = None
+    currency = ""
+    if report is not None:
+        commission = None if unset(report.commission) else report.commission
+        pnl = None if unset(report.realized_pnl) else report.realized_pnl
+        currency = report.currency
+    return FillRow(ex.exec_id, base, key, ex.order_id, ex.perm_id, ex.client_id, ex.contract,
+                   ex.time, ex.side, ex.shares, ex.price, ex.exchange, ex.account, ex.last_liquidity,
+                   commission, currency, pnl)

@@ -1,0 +1,164 @@
+"""One order's mutable state inside the Store, and what its row shows.
+
+Statuses vs executions: the status column is TWS's word (orderStatus / openOrder / completedOrder),
+but filled, remaining and avg price come from the executions only. A working order whose executions
+cover its total quantity is shown FILLED (market orders may never get a Filled status); a status
+claiming more filled than the executions does not raise `filled`. Filled / Cancelled / ApiCancelled
+and completed orders are final: a later (stale, replayed) working status does not bring them back.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from blotter.domain.events import ContractRef, OrderFields
+from blotter.domain.keys import OrderKey, known_order_id, order_key
+from blotter.domain.rows import ZERO
+from blotter.domain.status import OrderStatus
+from blotter.domain.tally import Tally
+
+_PARSED = {status.value: status for status in OrderStatus}
+FINAL = frozenset({OrderStatus.FILLED, OrderStatus.CANCELLED, OrderStatus.API_CANCELLED})
+
+
+class OrderState:
+    """What the Store knows of one order; `view` is what its row shows."""
+
+    __slots__ = ("key", "client_id", "order_id", "perm_id", "contract", "order", "tws_status", "status_text",
+                 "status_remaining", "why_held", "local", "rejected", "cancel_pending", "cancel_from",
+                 "modify_pending", "last_error", "completed", "completed_status", "completed_time",
+                 "first_seen")
+
+    def __init__(self, key: OrderKey, client_id: int, order_id: int, perm_id: int, seen: float) -> None:
+        self.key = key
+        self.client_id, self.order_id, self.perm_id = client_id, order_id, perm_id
+        self.contract, self.order = ContractRef(), OrderFields()
+        self.tws_status: OrderStatus | None = None
+        self.status_text = ""
+        self.status_remaining: Decimal | None = None
+        self.why_held = ""
+        self.local = self.rejected = self.cancel_pending = self.modify_pending = self.completed = False
+        self.cancel_from: OrderStatus | None = None
+        self.last_error: tuple[int, str] | None = None
+        self.completed_status = self.completed_time = ""
+        self.first_seen = seen
+
+    def take_status(self, text: str) -> None:
+        """TWS's status: a repeat changes nothing; final words are not taken back by a later working one."""
+        new = _PARSED.get(text) or OrderStatus.parse(text)
+        if self.completed or (self.tws_status in FINAL and not new.done):
+            return
+        if self.cancel_pending and (new.done or new is OrderStatus.PENDING_CANCEL
+                                    or (self.cancel_from is not None and new is not self.cancel_from)):
+            self.cancel_pending = False  # TWS answered the cancel; a repeat, or the first ack of the order, is not
+        self.tws_status, self.status_text, self.local = new, text, False
+
+    def complete(self, status: str, completed_status: str, completed_time: str) -> None:
+        """completedOrder: the order is finished, whatever was shown before."""
+        self.tws_status, self.status_text = _PARSED.get(status) or OrderStatus.parse(status), status
+        self.completed, self.completed_status, self.completed_time = True, completed_status, completed_time
+        self.local = self.cancel_pending = self.modify_pending = False
+
+    def sent_modify(self, contract: ContractRef | None, order: OrderFields | None) -> None:
+        """Our modify: flagged until TWS echoes the order; before any echo, what we sent is all there is."""
+        self.last_error = None
+        if self.local:
+            self.contract, self.order = contract or self.contract, order or self.order
+        else:
+            self.modify_pending = not self.completed
+
+    def sent_cancel(self) -> None:
+        if not self.completed and not (self.tws_status and self.tws_status.done):
+            self.cancel_pending, self.cancel_from, self.last_error = True, self.tws_status, None
+
+    def error(self, code: int, text: str) -> None:
+        """An error for this order: shown on the row; it rejects the order only if TWS never acknowledged it."""
+        self.last_error = (code, text)
+        self.cancel_pending = self.modify_pending = False
+        if self.local:
+            self.rejected = True
+
+    def absorb(self, other: OrderState) -> None:
+        """Merge a (client, order id) row into this perm-id row for the same order."""
+        self.first_seen = min(self.first_seen, other.first_seen)
+        if self.order == OrderFields():
+            self.contract, self.order = other.contract, other.order
+        if self.last_error is None:
+            self.last_error = other.last_error
+        self.cancel_pending |= other.cancel_pending and not self.completed
+        self.modify_pending |= other.modify_pending and not self.completed
+        if not self.client_id and not self.order_id:
+            self.client_id, self.order_id = other.client_id, other.order_id
+
+    def status(self, filled: Decimal) -> OrderStatus:
+        if self.tws_status is not None:
+            status = self.tws_status
+        elif self.rejected:
+            return OrderStatus.INACTIVE
+        else:
+            status = OrderStatus.PENDING_SUBMIT
+        if status.done:
+            return status
+        total = self.order.total_quantity
+        if total > 0 and filled >= total:
+            return OrderStatus.FILLED
+        return OrderStatus.PENDING_CANCEL if self.cancel_pending else status
+
+    def view(self, tally: Tally | None) -> tuple:
+        """Everything its row shows but key and `updated`, in OrderRow's field order (cheap to compare)."""
+        filled = tally.shares if tally is not None else ZERO
+        status = self.status(filled)
+        total = self.order.total_quantity
+        if total > 0:
+            remaining = max(total - filled, ZERO)
+        else:  # no openOrder yet: TWS's remaining is all we have
+            remaining = self.status_remaining if self.status_remaining is not None else ZERO
+        status_text = self.status_text if status is self.tws_status else status.value
+        if tally is None:
+            avg, fills, commission, currency, pnl = None, 0, 0.0, "", None
+        else:
+            avg, fills, commission, currency = tally.avg_price(), tally.fills, float(tally.commission), tally.currency
+            pnl = float(tally.pnl) if tally.pnl_fills else None
+        return (self.order_id, self.client_id, self.perm_id, self.contract, self.order, status, status_text,
+                filled, remaining, avg, fills, commission, currency, pnl, self.last_error, self.local,
+                self.modify_pending, self.why_held, self.completed_status, self.completed_time, self.first_seen)
+
+
+class OrderBook:
+    """Order states by key, and what TWS told us of (client id, order id) -> perm id, to re-key rows."""
+
+    def __init__(self) -> None:
+        self.states: dict[OrderKey, OrderState] = {}
+        self._perms: dict[tuple[int, int], int] = {}
+
+    def key(self, perm_id: int, client_id: int, order_id: int) -> OrderKey | None:
+        """The key an event's ids name: the perm id if it or the ids' known perm id is there."""
+        if not perm_id and known_order_id(order_id):
+            perm_id = self._perms.get((client_id, order_id), 0)
+        return order_key(perm_id, client_id, order_id)
+
+    def learn(self, perm_id: int, client_id: int, order_id: int) -> tuple[OrderKey, OrderKey] | None:
+        """Remember the perm id of (client, order id); (old key, new key) if a row keyed by the ids moved."""
+        if not perm_id or not known_order_id(order_id) or self._perms.get((client_id, order_id)) == perm_id:
+            return None
+        self._perms[client_id, order_id] = perm_id
+        old_key, new_key = OrderKey(0, client_id, order_id), OrderKey(perm_id)
+        state = self.states.pop(old_key, None)
+        if state is None:
+            return None
+        target = self.states.get(new_key)
+        if target is None:
+            state.key, state.perm_id, state.local = new_key, perm_id, False
+            self.states[new_key] = state
+        else:  # both known separately: one order, one row
+            target.absorb(state)
+        return old_key, new_key
+
+    def get_or_add(self, key: OrderKey, client_id: int, order_id: int, seen: float) -> OrderState:
+        state = self.states.get(key)
+        if state is None:
+            oid = order_id if known_order_id(order_id) else 0
+            state = self.states[key] = OrderState(key, client_id, oid, key.perm_id, seen)
+        elif known_order_id(order_id):
+            state.client_id, state.order_id = client_id, order_id
+        return state

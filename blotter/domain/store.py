@@ -1,0 +1,317 @@
+"""The Store: applies batches of events to orders, fills, messages and day totals, and says what changed.
+
+Orders are keyed by perm id once TWS gave one, by (client id, order id) before: when the perm id
+arrives for a (client, order id) row, the row is re-keyed (Changes lists the old key removed, the new
+one added, and the pair in orders_rekeyed). Executions are the truth for filled and avg price (see
+orders.py). Applying the same events again (a replay after a reconnect) changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from blotter.domain.events import (
+    Commission, CompletedOrder, ConnState, Connection, ContractRef, Event, Execution, OpenOrder, OrderBound,
+    OrderFields, OrderSent, Refused, Resynced, StatusUpdate, TwsMessage,
+)
+from blotter.domain.keys import NO_ID, OrderKey, known_order_id
+from blotter.domain.ledger import Ledger
+from blotter.domain.messages import Severity, severity, touches_order
+from blotter.domain.orders import OrderBook, OrderState
+from blotter.domain.rows import ZERO, Changes, ConnectionInfo, FillRow, MessageRow, OrderRow, Totals
+from blotter.domain.status import OrderStatus
+
+_KEEPS_RESYNC = (ConnState.TWS_IB_LOST, ConnState.TWS_IB_RESTORED)  # the socket stayed up
+
+
+class Store:
+    """Everything the blotter shows, fed only by Store.apply (on the UI thread).
+
+    Events no row shows (ticks, contract details, next valid id, accounts, EndOf) are ignored here.
+    """
+
+    def __init__(self) -> None:
+        self._book = OrderBook()
+        self._orders = self._book.states  # key -> OrderState
+        self._shown: dict[OrderKey, tuple[tuple, float]] = {}  # key -> (view, updated) the UI was last told
+        self._rows: dict[OrderKey, OrderRow] = {}  # rows built on demand from _shown
+        self._ledger = Ledger()  # fills, commissions, per-order sums, day totals
+        self._messages: list[MessageRow] = []
+        self._what_if: dict[int, OpenOrder] = {}
+        self._connection = ConnectionInfo()
+        self._client_id: int | None = None
+        self._now = 0.0  # the time of the event being applied
+        self._dirty: dict[OrderKey, float] = {}
+        self._gone: list[OrderKey] = []
+        self._rekeyed: list[tuple[OrderKey, OrderKey]] = []
+        self._new_messages: list[MessageRow] = []
+        self._new_what_if: dict[int, None] = {}
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def orders(self) -> list[OrderRow]:
+        """All order rows, first seen first (a re-keyed row moves to the end)."""
+        return [self._row(key) for key in self._shown]
+
+    def working(self) -> list[OrderRow]:
+        return [row for row in self.orders() if row.status.working]
+
+    def done(self) -> list[OrderRow]:
+        return [row for row in self.orders() if row.status.done]
+
+    def order(self, key: OrderKey) -> OrderRow | None:
+        return self._row(key) if key in self._shown else None
+
+    def order_by_id(self, client_id: int, order_id: int) -> OrderRow | None:
+        """The row of an API order id (what modify / cancel and error() speak of)."""
+        key = self._key(0, client_id, order_id)
+        return self.order(key) if key is not None else None
+
+    def _row(self, key: OrderKey) -> OrderRow:
+        row = self._rows.get(key)
+        if row is None:
+            view, updated = self._shown[key]
+            row = self._rows[key] = OrderRow(key, *view, updated)
+        return row
+
+    def fills(self) -> list[FillRow]:
+        """All fills of the day in arrival order (a correction keeps its fill's place)."""
+        return self._ledger.rows()
+
+    def fill_count(self) -> int:
+        return self._ledger.count()
+
+    def fill_at(self, index: int) -> FillRow:
+        """The index-th fill in arrival order: for a table that draws only its visible lines."""
+        return self._ledger.row_at(index)
+
+    def fill(self, base_id: str) -> FillRow | None:
+        return self._ledger.row(base_id)
+
+    def messages(self) -> list[MessageRow]:
+        return list(self._messages)
+
+    def totals_by_symbol(self) -> dict[str, Totals]:
+        return self._ledger.by_symbol()
+
+    def totals_by_currency(self) -> dict[str, Totals]:
+        return self._ledger.by_currency()
+
+    def what_if(self, order_id: int) -> OpenOrder | None:
+        """The latest what-if preview TWS answered for this order id (never an order row)."""
+        return self._what_if.get(order_id)
+
+    @property
+    def connection(self) -> ConnectionInfo:
+        return self._connection
+
+    @property
+    def client_id(self) -> int | None:
+        """This blotter's client id, from the last CONNECTED event (None before)."""
+        return self._client_id
+
+    # -- applying -----------------------------------------------------------------------------
+
+    def apply(self, batch: Iterable[Event]) -> Changes:
+        """Apply a batch of events in order; return exactly what changed for the UI."""
+        connection = self._connection
+        handlers = _HANDLERS
+        for event in batch:
+            handler = handlers.get(type(event))
+            if handler is not None:
+                handler(self, event)
+        return self._flush(connection)
+
+    def _key(self, perm_id: int, client_id: int, order_id: int) -> OrderKey | None:
+        return self._book.key(perm_id, client_id, order_id)
+
+    def _touch(self, key: OrderKey) -> None:
+        self._dirty[key] = self._now
+
+    def _learn(self, perm_id: int, client_id: int, order_id: int) -> None:
+        """TWS told us the perm id of (client, order id): a row still keyed by the ids is re-keyed."""
+        moved = self._book.learn(perm_id, client_id, order_id)
+        if moved is not None:
+            old_key, new_key = moved
+            self._dirty.pop(old_key, None)
+            if old_key in self._shown:
+                self._gone.append(old_key)
+                self._rekeyed.append(moved)
+            self._touch(new_key)
+
+    def _state(self, perm_id: int, client_id: int, order_id: int) -> OrderState | None:
+        """The order an event from TWS speaks of, added if new; None if it names no order."""
+        self._learn(perm_id, client_id, order_id)
+        key = self._key(perm_id, client_id, order_id)
+        if key is None:
+            return None
+        self._touch(key)
+        return self._book.get_or_add(key, client_id, order_id, self._now)
+
+    def _on_open_order(self, ev: OpenOrder) -> None:
+        self._now = ev.received
+        if ev.what_if:
+            self._what_if[ev.order_id] = ev
+            self._new_what_if[ev.order_id] = None
+            return
+        state = self._state(ev.perm_id, ev.client_id, ev.order_id)
+        if state is not None:
+            state.contract, state.order = ev.contract, ev.order
+            state.local = state.modify_pending = False
+            if ev.status:
+                state.take_status(ev.status)
+
+    def _on_status(self, ev: StatusUpdate) -> None:
+        self._now = ev.received
+        state = self._state(ev.perm_id, ev.client_id, ev.order_id)
+        if state is not None:
+            state.local = False
+            state.take_status(ev.status)
+            state.status_remaining, state.why_held = ev.remaining, ev.why_held
+
+    def _on_completed(self, ev: CompletedOrder) -> None:
+        self._now = ev.received
+        state = self._state(ev.perm_id, ev.client_id, ev.order_id)
+        if state is not None:
+            if ev.order != OrderFields():
+                state.contract, state.order = ev.contract, ev.order
+            state.complete(ev.status, ev.completed_status, ev.completed_time)
+
+    def _on_bound(self, ev: OrderBound) -> None:
+        self._learn(ev.perm_id, ev.client_id, ev.order_id)
+        state = self._orders.get(OrderKey(ev.perm_id)) if ev.perm_id else None
+        if state is not None and (state.client_id, state.order_id) != (ev.client_id, ev.order_id):
+            state.client_id, state.order_id = ev.client_id, ev.order_id
+            self._touch(state.key)
+
+    def _on_execution(self, ev: Execution) -> None:
+        self._now = ev.received
+        self._learn(ev.perm_id, ev.client_id, ev.order_id)
+        key = self._key(ev.perm_id, ev.client_id, ev.order_id)
+        self._summed(self._ledger.execution(ev, key))
+        state = self._orders.get(key) if key is not None else None
+        if state is not None and state.local:  # TWS filled it: it knows the order
+            state.local = False
+            self._touch(key)
+
+    def _on_commission(self, ev: Commission) -> None:
+        self._now = ev.received
+        self._summed(self._ledger.commission(ev))
+
+    def _summed(self, key: OrderKey | None) -> None:
+        """A fill of this order changed: its row is redrawn once the batch's sums are settled."""
+        if key is not None and key in self._orders:
+            self._touch(key)
+
+    def _ours(self, order_id: int) -> OrderState | None:
+        """The order an error() / refusal id names: an order id of this client (known once connected)."""
+        if self._client_id is None or order_id == NO_ID or not known_order_id(order_id):
+            return None
+        key = self._key(0, self._client_id, order_id)
+        return self._orders.get(key) if key is not None else None
+
+    def _message(self, row: MessageRow) -> None:
+        self._messages.append(row)
+        self._new_messages.append(row)
+
+    def _on_message(self, ev: TwsMessage) -> None:
+        self._now = ev.received or ev.time_ms / 1000
+        state = self._ours(ev.id)
+        self._message(MessageRow(self._now, ev.id, ev.code, ev.text, severity(ev.code), state and state.key))
+        if state is not None and touches_order(ev.code, state.local):
+            state.error(ev.code, ev.text)
+            self._touch(state.key)
+
+    def _on_sent(self, ev: OrderSent) -> None:
+        self._now = ev.at
+        if ev.kind == "cancel_all":
+            for state in self._orders.values():
+                if self._status_of(state).working:
+                    state.sent_cancel()
+                    self._touch(state.key)
+            return
+        key = self._key(0, ev.client_id, ev.order_id)
+        state = self._orders.get(key) if key is not None else None
+        if ev.kind == "new" and state is None and key is not None:
+            state = self._orders[key] = OrderState(key, ev.client_id, ev.order_id, key.perm_id, ev.at)
+            state.local = not key.perm_id
+            state.contract, state.order = ev.contract or ContractRef(), ev.order or OrderFields()
+        elif state is None or ev.kind == "new":
+            return  # nothing to modify or cancel; a "new" seen again
+        elif ev.kind == "modify":
+            state.sent_modify(ev.contract, ev.order)
+        elif ev.kind == "cancel":
+            state.sent_cancel()
+        self._touch(key)
+
+    def _status_of(self, state: OrderState) -> OrderStatus:
+        tally = self._ledger.tally(state.key)
+        return state.status(tally.shares if tally is not None else ZERO)
+
+    def _on_refused(self, ev: Refused) -> None:
+        self._now = ev.at
+        state = self._ours(ev.order_id)
+        self._message(MessageRow(ev.at, ev.order_id, 0, f"{ev.kind} refused: {ev.reason}", Severity.ERROR,
+                                 state and state.key))
+
+    def _on_connection(self, ev: Connection) -> None:
+        """A new connection says everything; other states keep what they do not say (host, port...)."""
+        old = self._connection
+        if ev.state is ConnState.CONNECTED:
+            self._client_id = ev.client_id
+            self._connection = ConnectionInfo(ev.state, ev.detail, ev.host, ev.port, ev.client_id,
+                                              ev.server_version, ev.at, False)
+        else:
+            self._connection = ConnectionInfo(
+                ev.state, ev.detail, ev.host or old.host, ev.port or old.port, ev.client_id or old.client_id,
+                ev.server_version or old.server_version, ev.at, old.resynced and ev.state in _KEEPS_RESYNC)
+
+    def _on_resynced(self, ev: Resynced) -> None:
+        old = self._connection
+        self._connection = ConnectionInfo(old.state, old.detail, old.host, old.port, old.client_id,
+                                          old.server_version, old.since, True)
+
+    # -- what changed -------------------------------------------------------------------------
+
+    def _flush(self, connection: ConnectionInfo) -> Changes:
+        shown, orders = self._shown, self._orders
+        for key in self._ledger.settle():
+            if key in orders and key not in self._dirty:
+                self._dirty[key] = self._now
+        removed = []
+        for key in self._gone:
+            if key not in orders and shown.pop(key, None) is not None:
+                self._rows.pop(key, None)
+                removed.append(key)
+        added, updated = [], []
+        for key, when in self._dirty.items():
+            state = orders.get(key)
+            if state is None:
+                continue
+            view = state.view(self._ledger.tally(key))
+            old = shown.get(key)
+            if old is None:
+                added.append(key)
+            elif view == old[0]:
+                continue  # nothing shown changed (a repeated status, a replay): `updated` stays
+            else:
+                updated.append(key)
+                self._rows.pop(key, None)
+            shown[key] = (view, when)
+        fills_added, fills_updated, totals_changed = self._ledger.flush()
+        changes = Changes(
+            tuple(added), tuple(updated), tuple(removed), tuple(self._rekeyed), fills_added,
+            fills_updated, tuple(self._new_messages), totals_changed,
+            self._connection != connection, tuple(self._new_what_if),
+        )
+        self._dirty, self._new_what_if = {}, {}
+        self._gone, self._rekeyed, self._new_messages = [], [], []
+        return changes
+
+
+_HANDLERS: dict[type, Callable[[Store, object], None]] = {
+    OpenOrder: Store._on_open_order, StatusUpdate: Store._on_status, CompletedOrder: Store._on_completed,
+    OrderBound: Store._on_bound, Execution: Store._on_execution, Commission: Store._on_commission,
+    TwsMessage: Store._on_message, OrderSent: Store._on_sent, Refused: Store._on_refused,
+    Connection: Store._on_connection, Resynced: Store._on_resynced,
+}
