@@ -78,6 +78,7 @@ class Faults:
     repeat_status: int = 0  # extra orderStatus copies on every status report
     reject_every: int = 0  # every Nth place / modify is rejected
     correct_every: int = 0  # every Nth fill is followed by a correction of it
+    commission_first: bool = False  # send each commission report before its execution
     _requests: int = 0
     _fills: int = 0
 
@@ -449,7 +450,10 @@ class Broker:
         else:
             order.state.status = "Submitted"
             notices.append(self._status(order, open_order=False))
-        notices.append(CommissionNotice(fill))
+        if self.faults.commission_first:
+            notices.insert(0, CommissionNotice(fill))
+        else:
+            notices.append(CommissionNotice(fill))
         if self.faults.corrects_fill():
             notices += self.correct(exec_id)
         return notices

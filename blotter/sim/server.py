@@ -490,6 +490,12 @@ class SimServer:
             self.broker.faults.reject_next = reason
         self.call(run)
 
+    def commission_first(self, on: bool = True) -> None:
+        """Send each commission report before its execution (TWS does, now and then)."""
+        def run() -> None:
+            self.broker.faults.commission_first = on
+        self.call(run)
+
     def repeat_statuses(self, extra: int) -> None:
         """Send `extra` more copies of every orderStatus (as TWS sometimes does)."""
         def run() -> None:
