@@ -9,6 +9,8 @@ and completed orders are final: a later (stale, replayed) working status does no
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from decimal import Decimal
 
 from blotter.domain.events import ContractRef, OrderFields
@@ -119,7 +121,10 @@ class OrderState:
         else:
             avg, fills, commission, currency = tally.avg_price(), tally.fills, float(tally.commission), tally.currency
             pnl = float(tally.pnl) if tally.pnl_fills else None
-        return (self.order_id, self.client_id, self.perm_id, self.contract, self.order, status, status_text,
+        order = self.order
+        if total == 0 and filled > 0 and status.done:  # known only from completedOrder: its fills say the size
+            order = replace(order, total_quantity=filled)
+        return (self.order_id, self.client_id, self.perm_id, self.contract, order, status, status_text,
                 filled, remaining, avg, fills, commission, currency, pnl, self.last_error, self.local,
                 self.modify_pending, self.why_held, self.completed_status, self.completed_time, self.first_seen)
 

@@ -8,6 +8,7 @@ orders.py). Applying the same events again (a replay after a reconnect) changes 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable, Iterable
 
 from blotter.domain.events import (
@@ -174,7 +175,11 @@ class Store:
         state = self._state(ev.perm_id, ev.client_id, ev.order_id)
         if state is not None:
             if ev.order != OrderFields():
-                state.contract, state.order = ev.contract, ev.order
+                order = ev.order
+                if order.total_quantity == 0 and state.order.total_quantity > 0:
+                    # TWS sends what is left to fill (0 once filled) where the order's size belongs
+                    order = replace(order, total_quantity=state.order.total_quantity)
+                state.contract, state.order = ev.contract, order
             state.complete(ev.status, ev.completed_status, ev.completed_time)
 
     def _on_bound(self, ev: OrderBound) -> None:

@@ -38,20 +38,20 @@ def contract_ref(c: Contract) -> ContractRef:
 def order_fields(o: Order) -> OrderFields:
     return OrderFields(
         action=o.action, total_quantity=quantity(o.totalQuantity), order_type=o.orderType,
-        lmt_price=_set_price(o.lmtPrice, o.orderType, limit=True), aux_price=_set_price(o.auxPrice, o.orderType),
+        lmt_price=_carried(o.lmtPrice, o.orderType in LIMIT_TYPES), aux_price=_carried(o.auxPrice, False),
         tif=o.tif, account=o.account, outside_rth=bool(o.outsideRth), order_ref=o.orderRef,
         parent_id=o.parentId, trailing_percent=price(o.trailingPercent), trail_stop_price=price(o.trailStopPrice),
         good_till_date=o.goodTillDate, oca_group=o.ocaGroup,
     )
 
 
-def _set_price(value: float, order_type: str, limit: bool = False) -> float | None:
-    """TWS echoes 0.0 for prices an order type does not carry; show those as no price."""
+LIMIT_TYPES = {"LMT", "STP LMT", "LIT", "LOC", "TRAIL LIMIT", "LMT + MKT", "REL + LMT"}
+
+
+def _carried(value: float, zero_means_price: bool) -> float | None:
+    """TWS echoes 0.0 for a price an order does not carry: that reads as no price."""
     p = price(value)
-    if p == 0.0 and (order_type == "MKT" or (limit and "LMT" not in order_type and "LIMIT" not in order_type
-                                              and order_type not in ("LIT", "LOC"))):
-        return None
-    return p
+    return None if p is None or (p == 0.0 and not zero_means_price) else p
 
 
 def margin(text: str) -> float | None:
