@@ -47,6 +47,8 @@ class Store:
         self._rekeyed: list[tuple[OrderKey, OrderKey]] = []
         self._new_messages: list[MessageRow] = []
         self._new_what_if: dict[int, None] = {}
+        self._sent: dict[str, int] = {}  # requests this blotter sent today, by kind
+        self._seen_sent: set[OrderSent] = set()
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -97,6 +99,12 @@ class Store:
 
     def totals_by_currency(self) -> dict[str, Totals]:
         return self._ledger.by_currency()
+
+    def efficiency(self) -> tuple[int, int, float | None]:
+        """The day's order efficiency: (orders + modifies + cancels sent, fills, sent per fill)."""
+        sent = sum(self._sent.get(kind, 0) for kind in ("new", "modify", "cancel", "cancel_all"))
+        fills = self.fill_count()
+        return sent, fills, (sent / fills if fills else None)
 
     def what_if(self, order_id: int) -> OpenOrder | None:
         """The latest what-if preview TWS answered for this order id (never an order row)."""
@@ -229,6 +237,9 @@ class Store:
 
     def _on_sent(self, ev: OrderSent) -> None:
         self._now = ev.at
+        if ev not in self._seen_sent:  # the same event applied again is not another request sent
+            self._seen_sent.add(ev)
+            self._sent[ev.kind] = self._sent.get(ev.kind, 0) + 1
         if ev.kind == "cancel_all":
             for state in self._orders.values():
                 if self._status_of(state).working:

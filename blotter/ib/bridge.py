@@ -30,9 +30,10 @@ TICK_FIELDS = {1: "bid", 2: "ask", 4: "last", 66: "bid", 67: "ask", 68: "last",
 class Bridge(EWrapper):
     """An EWrapper that turns callbacks into events and passes each to `put` (a queue's put, in effect)."""
 
-    def __init__(self, put: Callable[[ev.Event], None]) -> None:
+    def __init__(self, put: Callable[[ev.Event], None], clock: Callable[[], float] = time.time) -> None:
         super().__init__()
         self.put = put
+        self.clock = clock
 
     # -- orders -----------------------------------------------------------------------------
 
@@ -43,7 +44,7 @@ class Bridge(EWrapper):
             contract=convert.contract_ref(contract), order=convert.order_fields(order),
             status=orderState.status, what_if=bool(order.whatIf),
             commission_currency=orderState.commissionAndFeesCurrency or "",
-            warning_text=orderState.warningText or "", received=time.time(), **figures,
+            warning_text=orderState.warningText or "", received=self.clock(), **figures,
         ))
 
     def completedOrder(self, contract: Contract, order: Order, orderState: OrderState) -> None:
@@ -51,7 +52,7 @@ class Bridge(EWrapper):
             order_id=order.orderId, client_id=order.clientId, perm_id=order.permId,
             contract=convert.contract_ref(contract), order=convert.order_fields(order), status=orderState.status,
             completed_time=orderState.completedTime or "", completed_status=orderState.completedStatus or "",
-            received=time.time(),
+            received=self.clock(),
         ))
 
     def orderStatus(self, orderId: int, status: str, filled: Decimal, remaining: Decimal, avgFillPrice: float,
@@ -60,7 +61,7 @@ class Bridge(EWrapper):
         self.put(ev.StatusUpdate(
             order_id=orderId, status=status, filled=convert.quantity(filled), remaining=convert.quantity(remaining),
             avg_fill_price=avgFillPrice, perm_id=permId, parent_id=parentId, last_fill_price=lastFillPrice,
-            client_id=clientId, why_held=whyHeld or "", mkt_cap_price=mktCapPrice, received=time.time(),
+            client_id=clientId, why_held=whyHeld or "", mkt_cap_price=mktCapPrice, received=self.clock(),
         ))
 
     def orderBound(self, permId: int, clientId: int, orderId: int) -> None:
@@ -82,7 +83,7 @@ class Bridge(EWrapper):
             shares=convert.quantity(execution.shares), price=execution.price,
             cum_qty=convert.quantity(execution.cumQty), avg_price=execution.avgPrice,
             order_ref=execution.orderRef or "", last_liquidity=int(execution.lastLiquidity or 0),
-            received=time.time(),
+            received=self.clock(),
         ))
 
     def execDetailsEnd(self, reqId: int) -> None:
@@ -92,7 +93,7 @@ class Bridge(EWrapper):
         r = commissionAndFeesReport
         self.put(ev.Commission(
             exec_id=r.execId, commission=convert.price(r.commissionAndFees) or 0.0, currency=r.currency,
-            realized_pnl=convert.price(r.realizedPNL), received=time.time(),
+            realized_pnl=convert.price(r.realizedPNL), received=self.clock(),
         ))
 
     # -- session ----------------------------------------------------------------------------
@@ -101,7 +102,7 @@ class Bridge(EWrapper):
               advancedOrderRejectJson: str = "") -> None:
         self.put(ev.TwsMessage(id=reqId, code=errorCode, text=errorString,
                                advanced_reject_json=advancedOrderRejectJson or "", time_ms=errorTime,
-                               received=time.time()))
+                               received=self.clock()))
 
     def nextValidId(self, orderId: int) -> None:
         self.put(ev.NextValidId(orderId))

@@ -47,11 +47,12 @@ class Session:
     """One client id's session with TWS, kept alive until `stop()`."""
 
     def __init__(self, config: SessionConfig, sink: Callable[[ev.Event], None],
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None, clock: Callable[[], float] = time.time) -> None:
         self.config = config
         self.sink = sink
         self.rng = rng or random.Random()
-        self.bridge = Bridge(self._observe)
+        self.clock = clock  # stamps events; tests fix it for reproducible screens
+        self.bridge = Bridge(self._observe, clock)
         self.client: EClient | None = None
         self.state = ev.ConnState.STOPPED
         self.server_version = 0
@@ -166,7 +167,7 @@ class Session:
         req = next(self._req_ids)
         self._send_and_wait("resync", lambda: client.reqExecutions(req, ExecutionFilter()), ("executions", req))
         if client.isConnected():
-            self.sink(ev.Resynced(time.time()))
+            self.sink(ev.Resynced(self.clock()))
 
     def _send_and_wait(self, kind: str, send: Callable[[], None], end: tuple[str, int]) -> bool:
         client = self.client
@@ -182,7 +183,7 @@ class Session:
 
     def _observe(self, event: ev.Event) -> None:
         """On the ibapi thread: note what the session itself needs, then pass the event on."""
-        self.last_received = time.time()
+        self.last_received = self.clock()
         if isinstance(event, ev.NextValidId):
             with self._cond:
                 self._next_id = max(self._next_id, event.order_id)
@@ -217,14 +218,15 @@ class Session:
     def _set_state(self, state: ev.ConnState, detail: str = "") -> None:
         self.state = state
         cfg = self.config
-        self.sink(ev.Connection(state, detail, cfg.host, cfg.port, cfg.client_id, self.server_version, time.time()))
+        self.sink(ev.Connection(state, detail, cfg.host, cfg.port, cfg.client_id, self.server_version,
+                                self.clock()))
 
     def _connected(self) -> bool:
         client = self.client
         return client is not None and client.isConnected()
 
     def _unsent(self, message: Outgoing, why: str) -> None:
-        self.sink(ev.Refused(message.kind, message.order_id, f"not sent: {why}", time.time()))
+        self.sink(ev.Refused(message.kind, message.order_id, f"not sent: {why}", self.clock()))
 
     def _send(self, kind: str, send: Callable[[], None], order_id: int = 0) -> None:
         self.outbox.put(Outgoing(send, kind, order_id))
@@ -243,7 +245,7 @@ class Session:
         if self.state in (ev.ConnState.CONNECTED, ev.ConnState.TWS_IB_RESTORED, ev.ConnState.TWS_IB_LOST) \
                 and self._connected():
             return False
-        self.sink(ev.Refused(kind, order_id, "not connected to TWS: nothing was sent", time.time()))
+        self.sink(ev.Refused(kind, order_id, "not connected to TWS: nothing was sent", self.clock()))
         return True
 
     def place(self, contract: ev.ContractRef, order: ev.OrderFields) -> int | None:
@@ -263,7 +265,7 @@ class Session:
         client = self.client
         assert client is not None
         ib_contract, ib_order = convert.to_contract(contract), convert.to_order(order)
-        self.sink(ev.OrderSent(kind, order_id, self.config.client_id, contract, order, time.time()))
+        self.sink(ev.OrderSent(kind, order_id, self.config.client_id, contract, order, self.clock()))
         self._send(kind, lambda: client.placeOrder(order_id, ib_contract, ib_order), order_id)
 
     def what_if(self, contract: ev.ContractRef, order: ev.OrderFields) -> int | None:
@@ -282,7 +284,7 @@ class Session:
             return
         client = self.client
         assert client is not None
-        self.sink(ev.OrderSent("cancel", order_id, self.config.client_id, at=time.time()))
+        self.sink(ev.OrderSent("cancel", order_id, self.config.client_id, at=self.clock()))
         self._send("cancel", lambda: client.cancelOrder(order_id, OrderCancel()), order_id)
 
     def cancel_all(self) -> None:
@@ -291,7 +293,7 @@ class Session:
             return
         client = self.client
         assert client is not None
-        self.sink(ev.OrderSent("cancel_all", 0, self.config.client_id, at=time.time()))
+        self.sink(ev.OrderSent("cancel_all", 0, self.config.client_id, at=self.clock()))
         self._send("cancel_all", lambda: client.reqGlobalCancel(OrderCancel()))
 
     def contract_details(self, contract: ev.ContractRef) -> int | None:

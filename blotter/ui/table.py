@@ -1,0 +1,178 @@
+"""A table that renders only its visible lines (Textual's line API), for panes that hold a day of fills.
+
+It owns no data: a pane gives it columns, the keys of the rows in view order, and a function that
+turns a key into cells. Redrawing a changed row costs one line; adding rows costs an append.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Hashable, Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Cell = tuple[str, str | None]  # text, and the theme meaning that colours it (e.g. "side-buy") or None
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width: int
+    right: bool = False  # numbers are right-aligned
+
+
+class LineTable(ScrollView, can_focus=True):
+    """Columns over a list of row keys; only visible lines are rendered."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "edge(0)", "First", show=False),
+        Binding("end,G", "edge(1)", "Last", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    LineTable { height: 1fr; overflow-x: auto; overflow-y: auto; }
+    """
+
+    class Highlighted(Message):
+        """The cursor moved to another row (key None: the table is empty)."""
+
+        def __init__(self, table: "LineTable", key: Hashable | None) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+    def __init__(self, columns: Sequence[Column], cells: Callable[[Hashable], list[Cell]],
+                 style_of: Callable[[str], Style], *, id: str | None = None, follow: bool = False) -> None:
+        super().__init__(id=id)
+        self.columns = list(columns)
+        self.cells = cells
+        self.style_of = style_of
+        self.keys: list[Hashable] = []
+        self._index: dict[Hashable, int] = {}
+        self.cursor = 0
+        self.follow = follow  # keep the cursor on the newest row while it is on the last one
+        self._width = sum(c.width + 1 for c in self.columns)
+        self._sized()
+
+    # -- data --------------------------------------------------------------------------------
+
+    def set_keys(self, keys: Sequence[Hashable]) -> None:
+        """Replace every row (a new filter or sort); keeps the cursor on the same key if it is still there."""
+        current = self.current_key
+        self.keys = list(keys)
+        self._index = {k: i for i, k in enumerate(self.keys)}
+        if current is not None and current in self._index:
+            self.cursor = self._index[current]
+        self.cursor = min(self.cursor, max(len(self.keys) - 1, 0))
+        self._sized()
+        self.refresh()
+        self._announce()
+
+    def append(self, keys: Sequence[Hashable]) -> None:
+        """Add rows at the end: only the new lines are drawn."""
+        if not keys:
+            return
+        at_end = self.follow and self.cursor >= len(self.keys) - 1
+        start = len(self.keys)
+        for key in keys:
+            self._index[key] = len(self.keys)
+            self.keys.append(key)
+        self._sized()
+        self.refresh_lines(start + 1, len(keys))
+        if at_end:
+            self.move_to(len(self.keys) - 1)
+
+    def update(self, keys: Sequence[Hashable]) -> None:
+        """Redraw these rows if they are in view."""
+        for key in keys:
+            index = self._index.get(key)
+            if index is not None:
+                self.refresh_line(index + 1)
+
+    def replace_key(self, old: Hashable, new: Hashable) -> None:
+        """A row got a new key (an order's perm id arrived): same line, new key."""
+        index = self._index.pop(old, None)
+        if index is not None:
+            self.keys[index] = new
+            self._index[new] = index
+            self.refresh_line(index + 1)
+
+    @property
+    def current_key(self) -> Hashable | None:
+        return self.keys[self.cursor] if 0 <= self.cursor < len(self.keys) else None
+
+    def _sized(self) -> None:
+        self.virtual_size = Size(self._width, len(self.keys) + 1)
+
+    # -- cursor ------------------------------------------------------------------------------
+
+    def move_to(self, index: int) -> None:
+        if not self.keys:
+            return
+        index = max(0, min(index, len(self.keys) - 1))
+        if index != self.cursor:
+            old = self.cursor
+            self.cursor = index
+            self.refresh_line(old + 1)
+            self.refresh_line(index + 1)
+            self._announce()
+        self.scroll_to_region(Region(0, index + 1, 1, 1), animate=False, force=True)
+        if index + 1 - self.scroll_offset.y < 1:  # keep it below the header line
+            self.scroll_to(y=max(index, 0), animate=False)
+
+    def action_cursor(self, delta: int) -> None:
+        self.move_to(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self.move_to(self.cursor + direction * max(self.size.height - 2, 1))
+
+    def action_edge(self, last: int) -> None:
+        self.move_to(len(self.keys) - 1 if last else 0)
+
+    def _announce(self) -> None:
+        self.post_message(self.Highlighted(self, self.current_key))
+
+    def on_focus(self) -> None:
+        self._announce()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.size.width
+        if y == 0:
+            cells: list[Cell] = [(c.title, "header") for c in self.columns]
+            selected = False
+        else:
+            index = scroll_y + y - 1
+            if index >= len(self.keys):
+                return Strip.blank(width, self.rich_style)
+            cells = self.cells(self.keys[index])
+            selected = index == self.cursor
+        segments = []
+        base = self.rich_style
+        cursor = self.style_of("cursor" if self.has_focus else "cursor-blur") if selected else None
+        for column, (text, meaning) in zip(self.columns, cells):
+            text = text if len(text) <= column.width else text[: column.width - 1] + "…"
+            text = text.rjust(column.width) if column.right else text.ljust(column.width)
+            style = base + self.style_of(meaning) if meaning else base
+            if cursor is not None:
+                style += cursor
+            segments.append(Segment(text + " ", style))
+        strip = Strip(segments, self._width)
+        return strip.crop_extend(scroll_x, scroll_x + width, base + cursor if cursor else base)
