@@ -17,7 +17,7 @@ ALLOWED = {
     "sim": set(),
     "ib": {"blotter.domain", "ibapi"},
     "journal": {"blotter.domain"},
-    "ui": {"blotter.domain", "textual", "rich"},
+    "ui": {"blotter.domain", "blotter.config", "textual", "rich"},  # config: the settings it shows and obeys
 }
 THIRD_PARTY = {"ibapi", "textual", "rich"}
 
