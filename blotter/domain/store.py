@@ -94,6 +94,12 @@ class Store:
     def messages(self) -> list[MessageRow]:
         return list(self._messages)
 
+    def message_count(self) -> int:
+        return len(self._messages)
+
+    def message_at(self, index: int) -> MessageRow:
+        return self._messages[index]
+
     def totals_by_symbol(self) -> dict[str, Totals]:
         return self._ledger.by_symbol()
 

@@ -31,7 +31,7 @@ class Recorder:
     def __init__(self, path: str | None = None) -> None:
         self.received: list[Received] = []
         self._file: IO[str] | None = open(path, "a", encoding="utf-8", buffering=1) if path else None
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
 
     def got(self, session: "Session", fields: list[str]) -> None:
         msg_id = int(fields[0]) if fields and fields[0].isdigit() else -1
@@ -39,14 +39,27 @@ class Recorder:
                          tuple(fields))
         with self._lock:
             self.received.append(entry)
+            self._lock.notify_all()
         self._write("in", session, fields)
 
     def sent(self, session: "Session", fields: list[str]) -> None:
         self._write("out", session, fields)
 
+    def wait(self, name: str, count: int = 1, timeout: float = 10.0) -> list[Received]:
+        """Block until `count` requests called `name` have arrived (from any thread); returns them."""
+        with self._lock:
+            self._lock.wait_for(lambda: len(self._named(name)) >= count, timeout)
+            found = self._named(name)
+        if len(found) < count:
+            raise TimeoutError(f"{count} x {name} not received within {timeout}s (got {len(found)})")
+        return found
+
+    def _named(self, name: str) -> list[Received]:
+        return [r for r in self.received if r.name == name]
+
     def of(self, name: str) -> list[Received]:
         with self._lock:
-            return [r for r in self.received if r.name == name]
+            return self._named(name)
 
     def _write(self, direction: str, session: "Session", fields: list[str]) -> None:
         if self._file is not None:

@@ -41,7 +41,7 @@ class LineTable(ScrollView, can_focus=True):
     ]
 
     DEFAULT_CSS = """
-    LineTable { height: 1fr; overflow-x: auto; overflow-y: auto; }
+    LineTable { height: 1fr; overflow-x: auto; overflow-y: auto; scrollbar-size: 1 1; }
     """
 
     class Highlighted(Message):

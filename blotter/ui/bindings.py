@@ -1,0 +1,34 @@
+"""Every key binding in one place: an id (for remapping in the config file), the key and what it does."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+# id, default key(s), action, description, shown in the footer
+KEYS: list[tuple[str, str, str, str, bool]] = [
+    ("ticket", "n", "ticket", "New order", True),
+    ("modify", "m", "modify", "Modify", True),
+    ("cancel", "c", "cancel", "Cancel", True),
+    ("cancel_all", "C", "cancel_all", "Cancel all", True),
+    ("finished", "d", "toggle_finished", "Working/done", True),
+    ("filter", "slash", "filter", "Filter", True),
+    ("sort", "s", "sort(1)", "Sort", False),
+    ("sort_reverse", "S", "sort(-1)", "Reverse sort", False),
+    ("orders", "1", "focus_pane('orders')", "Orders", False),
+    ("fills", "2", "focus_pane('fills')", "Fills", False),
+    ("commissions", "3", "focus_pane('commissions')", "Commissions", False),
+    ("messages", "4", "focus_pane('messages')", "Messages", False),
+    ("help", "question_mark", "help", "Help", True),
+    ("quit", "q", "quit", "Quit", True),
+]
+
+
+def app_bindings() -> list[Binding]:
+    return [Binding(key, action, description, show=show, id=binding_id)
+            for binding_id, key, action, description, show in KEYS]
+
+
+def keymap(remap: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The config file's [keys] table as Textual's keymap, and the ids it names that do not exist."""
+    known = {binding_id for binding_id, *_ in KEYS}
+    return {k: v for k, v in remap.items() if k in known}, sorted(set(remap) - known)

@@ -1,0 +1,81 @@
+"""Small modal screens: confirm a cancel, confirm cancel-all by typing, and the help."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from blotter.ui.bindings import KEYS
+
+CANCEL_ALL_WORD = "CANCEL"
+
+
+class ConfirmCancel(ModalScreen[bool]):
+    """y / Enter sends the cancel; n / Esc leaves the order alone."""
+
+    BINDINGS = [Binding("y,enter", "answer(True)", "Cancel the order"),
+                Binding("n,escape", "answer(False)", "Keep it")]
+
+    def __init__(self, description: str) -> None:
+        super().__init__(classes="dialog")
+        self.description = description
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="box"):
+            yield Label("Cancel this order?", classes="title")
+            yield Static(self.description, classes="body")
+            yield Static("y / Enter: send the cancel    n / Esc: keep it", classes="keys")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class ConfirmCancelAll(ModalScreen[bool]):
+    """Global cancel: every working order of the account, from every client. Type the word to confirm."""
+
+    BINDINGS = [Binding("escape", "answer(False)", "Keep them")]
+
+    def __init__(self, working: int) -> None:
+        super().__init__(classes="dialog")
+        self.working = working
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="box"):
+            yield Label("Cancel ALL working orders?", classes="title")
+            yield Static(f"{self.working} working order(s) shown here, and every other working order of the "
+                         "account (other clients', TWS's) will be cancelled.", classes="body")
+            yield Input(placeholder=f"type {CANCEL_ALL_WORD} and press Enter", id="confirm-word")
+            yield Static("Esc: keep them", classes="keys")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip() == CANCEL_ALL_WORD:
+            self.dismiss(True)
+        else:
+            self.notify(f"type {CANCEL_ALL_WORD} exactly to confirm", severity="warning")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class Help(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
+
+    def __init__(self, keys: dict[str, str]) -> None:
+        super().__init__(classes="dialog")
+        self.keys = keys  # binding id -> the key it has now (remapped or default)
+
+    def compose(self) -> ComposeResult:
+        lines = [f"{self.keys.get(binding_id, key):>14}  {description}" for binding_id, key, _, description, _
+                 in KEYS]
+        lines += ["", f"{'tab':>14}  Next pane", f"{'ctrl+p':>14}  Command palette (every action)",
+                  f"{'↑ ↓ PgUp PgDn':>14}  Move in a pane", "", "Remap keys in the config file's [keys] table,",
+                  "e.g.  ticket = \"o\"   (ids: " + ", ".join(k[0] for k in KEYS) + ")"]
+        with Vertical(classes="box"):
+            yield Label("Keys", classes="title")
+            yield Static("\n".join(lines), classes="body")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,332 @@
+"""The four panes: open (or finished) orders, fills, commissions and day totals, messages.
+
+Each pane is a titled box around a LineTable. It keeps the keys in view (filtered by `/`, sorted by
+`s`) and turns a key into cells. On each batch it is told what changed and redraws only that.
+"""
+
+from __future__ import annotations
+
+import time as _time
+from decimal import Decimal
+from typing import Any, Callable, Hashable
+
+from rich.style import Style
+from textual.containers import Vertical
+from textual.widgets import Input
+
+from blotter.domain.keys import OrderKey
+from blotter.domain.messages import Severity
+from blotter.domain.rows import Changes, FillRow, OrderRow, Totals
+from blotter.domain.status import OrderStatus
+from blotter.domain.store import Store
+from blotter.domain.text import local_clock, money, price, qty
+from blotter.ui.table import Cell, Column, LineTable
+
+STATUS_MEANING = {
+    OrderStatus.API_PENDING: "status-pending", OrderStatus.PENDING_SUBMIT: "status-pending",
+    OrderStatus.PRE_SUBMITTED: "status-pending", OrderStatus.PENDING_CANCEL: "status-pending",
+    OrderStatus.SUBMITTED: "status-working", OrderStatus.FILLED: "status-filled",
+    OrderStatus.CANCELLED: "status-cancelled", OrderStatus.API_CANCELLED: "status-cancelled",
+    OrderStatus.INACTIVE: "status-rejected", OrderStatus.UNKNOWN: "status-pending",
+}
+LIQUIDITY = {1: "add", 2: "rem", 3: "out"}
+
+
+def side_meaning(side: str) -> str:
+    return "side-buy" if side in ("BUY", "BOT") else "side-sell"
+
+
+def clock_time(stamp: float) -> str:
+    return _time.strftime("%H:%M:%S", _time.localtime(stamp)) if stamp else ""
+
+
+def ident(order_id: int, perm_id: int) -> str:
+    """An order's id as a trader uses it: its API id (negative for bound TWS orders), else p+perm id."""
+    return str(order_id) if order_id else f"p{perm_id}"
+
+
+class Pane(Vertical):
+    """A titled box: a table of rows, a filter line under it, and a sort order."""
+
+    TITLE = ""
+    COLUMNS: list[Column] = []
+
+    def __init__(self, store: Store, style_of: Callable[[str], Style], *, id: str, follow: bool = False) -> None:
+        super().__init__(id=id, classes="pane")
+        self.store = store
+        self.table = LineTable(self.COLUMNS, self.cells, style_of, id=f"{id}-table", follow=follow)
+        self.filter_input = Input(placeholder="filter: symbol, side, status… (Enter keeps it, Esc clears)",
+                                  classes="filter")
+        self.filter_text = ""
+        self.sort_column: int | None = None
+        self.sort_descending = False
+        self.hint = ""
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield self.table
+        yield self.filter_input
+
+    def on_mount(self) -> None:
+        self.filter_input.display = False
+        self.rebuild()
+
+    # -- what subclasses say ------------------------------------------------------------------
+
+    def all_keys(self) -> list[Hashable]:
+        raise NotImplementedError
+
+    def cells(self, key: Hashable) -> list[Cell]:
+        raise NotImplementedError
+
+    def apply(self, changes: Changes) -> None:
+        """Redraw what these changes touch (default: everything, for small panes)."""
+        self.rebuild()
+
+    # -- view ---------------------------------------------------------------------------------
+
+    def matches(self, key: Hashable) -> bool:
+        if not self.filter_text:
+            return True
+        text = " ".join(cell[0] for cell in self.cells(key)).lower()
+        return all(word in text for word in self.filter_text.lower().split())
+
+    def view_keys(self) -> list[Hashable]:
+        keys = [k for k in self.all_keys() if self.matches(k)]
+        if self.sort_column is not None:
+            col = self.sort_column
+            keys.sort(key=lambda k: _sortable(self.cells(k)[col][0]), reverse=self.sort_descending)
+        return keys
+
+    def rebuild(self) -> None:
+        self.table.set_keys(self.view_keys())
+        self.retitle()
+
+    def retitle(self) -> None:
+        self.border_title = f"{self.TITLE} ({len(self.table.keys)})"
+        notes = []
+        if self.filter_text:
+            notes.append(f"filter: {self.filter_text}")
+        if self.sort_column is not None:
+            notes.append(f"sort: {self.COLUMNS[self.sort_column].title} {'↓' if self.sort_descending else '↑'}")
+        if self.hint:
+            notes.append(self.hint)
+        self.border_subtitle = " · ".join(notes)
+
+    def add_keys(self, keys: list[Hashable]) -> None:
+        """New rows: appended in place when the view is in arrival order, else the view is rebuilt."""
+        if self.sort_column is not None:
+            self.rebuild()
+            return
+        self.table.append([k for k in keys if self.matches(k)])
+        self.retitle()
+
+    def cycle_sort(self, step: int) -> None:
+        """s: sort by the next column (then back to arrival order); S: reverse the direction."""
+        if step < 0:
+            if self.sort_column is not None:
+                self.sort_descending = not self.sort_descending
+        elif self.sort_column is None:
+            self.sort_column, self.sort_descending = 0, False
+        elif self.sort_column + 1 < len(self.COLUMNS):
+            self.sort_column += 1
+        else:
+            self.sort_column = None
+        self.rebuild()
+
+    def start_filter(self) -> None:
+        self.filter_input.display = True
+        self.filter_input.value = self.filter_text
+        self.filter_input.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.filter_text = event.value.strip()
+        self.rebuild()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.filter_input.display = False
+        self.table.focus()
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "escape" and self.filter_input.has_focus:
+            event.stop()
+            self.filter_input.value = ""
+            self.filter_input.display = False
+            self.table.focus()
+
+
+def _sortable(text: str) -> tuple[int, Any]:
+    """Numbers sort as numbers, everything else as text."""
+    try:
+        return (0, Decimal(text.replace(",", "").split("/")[0]))
+    except ArithmeticError:
+        return (1, text.lower())
+
+
+class OrdersPane(Pane):
+    TITLE = "Open orders"
+    COLUMNS = [
+        Column("time", "Time", 8), Column("id", "Id", 11, True), Column("side", "Side", 4),
+        Column("qty", "Qty", 6, True), Column("symbol", "Symbol", 7), Column("type", "Type", 6),
+        Column("limit", "Limit", 9, True), Column("status", "Status", 12), Column("filled", "Fill/Rem", 9, True),
+        Column("aux", "Aux", 9, True), Column("tif", "TIF", 4), Column("avg", "Avg", 10, True),
+        Column("account", "Account", 10), Column("error", "Last error", 48),
+    ]
+
+    def __init__(self, store: Store, style_of: Callable[[str], Style]) -> None:
+        super().__init__(store, style_of, id="orders")
+        self.finished = False
+
+    def all_keys(self) -> list[Hashable]:
+        rows = self.store.done() if self.finished else self.store.working()
+        return [row.key for row in rows]
+
+    def row(self, key: Hashable) -> OrderRow | None:
+        return self.store.order(key) if isinstance(key, OrderKey) else None
+
+    def cells(self, key: Hashable) -> list[Cell]:
+        row = self.store.order(key)  # type: ignore[arg-type]
+        if row is None:
+            return [("", None)] * len(self.COLUMNS)
+        o = row.order
+        status = row.completed_status if row.completed_status == "Rejected" else row.status_text
+        status_meaning = "status-rejected" if status == "Rejected" else STATUS_MEANING[row.status]
+        if row.modify_pending:
+            status += " (mod)"
+        error = f"{row.last_error[0]} {row.last_error[1]}" if row.last_error else ""
+        return [
+            (clock_time(row.first_seen), "muted"), (ident(row.order_id, row.perm_id), None),
+            (o.action, side_meaning(o.action)),
+            (qty(o.total_quantity), None), (row.contract.display, None), (o.order_type, None),
+            (price(o.lmt_price), None), (status, status_meaning),
+            (f"{qty(row.filled)}/{qty(row.remaining)}", None),
+            (price(o.aux_price) if o.trailing_percent is None else f"{o.trailing_percent:g}%", None),
+            (o.tif or "DAY", None), (price(row.avg_price) if row.avg_price else "", None),
+            (o.account, "muted"), (error, "severity-error" if error else None),
+        ]
+
+    def apply(self, changes: Changes) -> None:
+        for old, new in changes.orders_rekeyed:
+            self.table.replace_key(old, new)
+        moved = [k for k in (*changes.orders_added, *changes.orders_updated)
+                 if (k in self.table._index) != (self._belongs(k) and self.matches(k))]
+        if moved or changes.orders_removed:
+            self.rebuild()
+        else:
+            self.table.update(changes.orders_updated)
+
+    def _belongs(self, key: Hashable) -> bool:
+        row = self.store.order(key)  # type: ignore[arg-type]
+        return row is not None and (row.status.done if self.finished else not row.status.done)
+
+    def toggle_finished(self) -> None:
+        self.finished = not self.finished
+        self.TITLE = "Finished orders" if self.finished else "Open orders"
+        self.rebuild()
+
+    def selected(self) -> OrderRow | None:
+        key = self.table.current_key
+        return self.store.order(key) if key is not None else None  # type: ignore[arg-type]
+
+
+class FillsPane(Pane):
+    TITLE = "Fills"
+    COLUMNS = [
+        Column("time", "Time", 8), Column("side", "Side", 4), Column("qty", "Qty", 6, True),
+        Column("symbol", "Symbol", 7), Column("price", "Price", 10, True), Column("exchange", "Exch", 6),
+        Column("order", "Order", 11, True), Column("liq", "Liq", 3), Column("comm", "Comm", 7, True),
+        Column("ccy", "Ccy", 3), Column("pnl", "Real. P&L", 10, True), Column("exec", "ExecId", 24),
+    ]
+
+    def __init__(self, store: Store, style_of: Callable[[str], Style]) -> None:
+        super().__init__(store, style_of, id="fills", follow=True)
+
+    def all_keys(self) -> list[Hashable]:
+        return [f.base_id for f in self.store.fills()]
+
+    def cells(self, key: Hashable) -> list[Cell]:
+        f: FillRow | None = self.store.fill(key)  # type: ignore[arg-type]
+        if f is None:
+            return [("", None)] * len(self.COLUMNS)
+        pnl_meaning = None if not f.realized_pnl else ("pnl-gain" if f.realized_pnl > 0 else "pnl-loss")
+        return [
+            (local_clock(f.time), "muted"), (f.side, side_meaning(f.side)), (qty(f.shares), None),
+            (f.contract.display, None), (price(f.price), None), (f.exchange, None),
+            (ident(f.order_id, f.perm_id), None), (LIQUIDITY.get(f.liquidity, ""), "muted"),
+            (money(f.commission), None), (f.commission_currency, "muted"), (money(f.realized_pnl), pnl_meaning),
+            (f.exec_id, "muted"),
+        ]
+
+    def apply(self, changes: Changes) -> None:
+        if changes.fills_added:
+            self.add_keys(list(changes.fills_added))
+        if changes.fills_updated:
+            if self.sort_column is not None:
+                self.rebuild()
+            else:
+                self.table.update(changes.fills_updated)
+
+
+class TotalsPane(Pane):
+    TITLE = "Commissions & day totals"
+    COLUMNS = [
+        Column("key", "Symbol/Ccy", 10), Column("fills", "Fills", 5, True), Column("bought", "Bought", 8, True),
+        Column("sold", "Sold", 8, True), Column("net", "Net", 8, True), Column("comm", "Comm", 9, True),
+        Column("pnl", "Real. P&L", 11, True),
+    ]
+
+    def all_keys(self) -> list[Hashable]:
+        return [("symbol", k) for k in sorted(self.store.totals_by_symbol())] + \
+               [("currency", k) for k in sorted(self.store.totals_by_currency())]
+
+    def cells(self, key: Hashable) -> list[Cell]:
+        kind, name = key  # type: ignore[misc]
+        table = self.store.totals_by_symbol() if kind == "symbol" else self.store.totals_by_currency()
+        t: Totals | None = table.get(name)
+        if t is None:
+            return [("", None)] * len(self.COLUMNS)
+        pnl_meaning = None if not t.realized_pnl else ("pnl-gain" if t.realized_pnl > 0 else "pnl-loss")
+        return [
+            (name if kind == "symbol" else f"Σ {name}", None if kind == "symbol" else "header"),
+            (str(t.fills), None), (qty(t.bought), "side-buy"), (qty(t.sold), "side-sell"), (qty(t.net), None),
+            (money(t.commission), None), (money(t.realized_pnl), pnl_meaning),
+        ]
+
+    def apply(self, changes: Changes) -> None:
+        if changes.totals_changed:
+            self.rebuild()
+        else:
+            self.retitle()
+
+    def retitle(self) -> None:
+        super().retitle()
+        sent, fills, ratio = self.store.efficiency()
+        self.border_subtitle = f"efficiency {ratio:.2f} ({sent} sent / {fills} fills)" if ratio is not None \
+            else f"efficiency – ({sent} sent / 0 fills)"
+
+
+class MessagesPane(Pane):
+    TITLE = "Messages"
+    COLUMNS = [Column("time", "Time", 8), Column("code", "Code", 5, True), Column("sev", "Kind", 5),
+               Column("text", "Message", 120)]
+    SEVERITY = {Severity.INFO: "severity-info", Severity.WARNING: "severity-warning",
+                Severity.ERROR: "severity-error", Severity.CONNECTIVITY: "severity-connectivity"}
+
+    def __init__(self, store: Store, style_of: Callable[[str], Style]) -> None:
+        super().__init__(store, style_of, id="messages", follow=True)
+
+    def all_keys(self) -> list[Hashable]:
+        return list(range(self.store.message_count()))
+
+    def cells(self, key: Hashable) -> list[Cell]:
+        m = self.store.message_at(key)  # type: ignore[arg-type]
+        meaning = self.SEVERITY[m.severity]
+        where = f"#{m.id} " if m.id > 0 else ""
+        return [(clock_time(m.time), "muted"), (str(m.code) if m.code else "", meaning),
+                (m.severity.value[:5], meaning), (where + m.text, meaning if m.severity is Severity.ERROR else None)]
+
+    def apply(self, changes: Changes) -> None:
+        if changes.messages:
+            end = self.store.message_count()
+            self.add_keys(list(range(end - len(changes.messages), end)))

@@ -1,0 +1,91 @@
+"""The blotter app against a seeded simulator with a fixed clock: the same screen on every run."""
+
+from __future__ import annotations
+
+import os
+import queue
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from blotter.config import Settings
+from blotter.domain import events as ev
+from blotter.ib.session import Session, SessionConfig
+from blotter.sim.server import SimServer
+from blotter.ui.app import BlotterApp
+from tests.conftest import make_sim
+
+FIXED = 1_795_186_800.0  # 2026-11-20 15:00:00 UTC (10:00 in New York), what the blotter's clock says in every screenshot
+SIZE = (120, 36)
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Times on screen are local: make local UTC for every run and machine."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+
+
+def stock(symbol: str) -> ev.ContractRef:
+    return ev.ContractRef(symbol=symbol, sec_type="STK", exchange="SMART", currency="USD")
+
+
+def order(action: str, qty: int, order_type: str = "MKT", lmt: float | None = None, tif: str = "DAY"):
+    return ev.OrderFields(action=action, total_quantity=Decimal(qty), order_type=order_type, lmt_price=lmt, tif=tif)
+
+
+@dataclass
+class World:
+    """A simulator with a morning's worth of orders and fills, and a connected session on it."""
+
+    sim: SimServer
+    session: Session
+    events: "queue.SimpleQueue[Any]"
+
+    def app(self, **settings: Any) -> BlotterApp:
+        settings.setdefault("port", 7497)  # what the status line shows; the session uses the sim's port
+        return BlotterApp(Settings(**settings), self.session, self.events, clock=lambda: FIXED)
+
+
+def build_world(client_id: int = 0) -> World:
+    sim = make_sim(seed=11)
+    sim.tws_order("MSFT", "SELL", 50, "LMT", lmt_price=450.0, tif="GTC")
+    events: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    session = Session(SessionConfig(port=sim.port, client_id=client_id, backoff_initial=0.05), events.put,
+                      clock=lambda: FIXED)
+    session.connect()
+    placed = [session.place(stock("AAPL"), order("BUY", 300)),
+              session.place(stock("SPY"), order("SELL", 100)),
+              session.place(stock("AAPL"), order("BUY", 100, "LMT", 200.0))]
+    sim.recorder.wait("placeOrder", len(placed))
+    sim.call(lambda: None)  # the simulator has handled them
+    for _ in range(12):
+        sim.advance(0.25)
+    session.place(stock("MSFT"), order("BUY", 10, "LMT", 100.001))  # off the tick grid: TWS rejects it
+    sim.recorder.wait("placeOrder", len(placed) + 1)
+    sim.call(lambda: None)
+    return World(sim, session, events)
+
+
+@pytest.fixture
+def world() -> Iterator[World]:
+    w = build_world()
+    yield w
+    w.session.stop()
+    w.sim.stop()
+
+
+async def settle(pilot: Any, done: Callable[[BlotterApp], bool] | None = None) -> None:
+    """Let the app take in what the session has queued (and `done`, if given) before a screenshot."""
+    app: BlotterApp = pilot.app
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        await pilot.pause(0.05)
+        ready = app.store.connection.resynced and app.events.empty()
+        if ready and (done is None or done(app)):
+            await pilot.pause()
+            return
+    raise AssertionError("the app did not settle")
