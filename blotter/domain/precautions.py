@@ -73,7 +73,7 @@ def _amount(value: Decimal) -> str:
 
 
 def _size(value: Decimal) -> str:
-    return f"{value.normalize():,f}" if value == value.to_integral_value() else f"{value:,f}"
+    return f"{value.normalize():,f}"
 
 
 Add = Callable[[str, str], None]
@@ -82,36 +82,35 @@ Add = Callable[[str, str], None]
 def check(side: str, quantity: Decimal | None, kind: OrderKind | None, prices: dict[str, tuple[str, Decimal]],
           rules: ContractRules, quote: Quote | None, limits: Precautions, warn: Add, block: Add) -> None:
     """Every precaution for an order whose valid prices are `prices` (field -> (label, price))."""
-    grid = rules.grid
     ref = quote.reference(side) if quote is not None else None
     compared = {f: lp for f, lp in prices.items() if f != "aux_price" or (kind is not None and not kind.trailing)}
     if ref is None and compared:
-        for f, (label, price) in compared.items():
-            warn("quote", f"no live quote for {rules.name}: {label} {_show(price, grid)} not checked against "
-                          f"the market")
+        unchecked = " and ".join(f"{label} {_show(price, rules.grid)}" for label, price in compared.values())
+        warn("quote", f"no live quote for {rules.name}: {unchecked} not checked against the market")
     elif ref is not None:
         for f, (label, price) in compared.items():
             _against_market(f, label, price, side, kind, ref, rules, limits, warn, block)
     if quantity is None or quantity <= 0:
         return
-    _caps("quantity", f"quantity {_size(quantity)}", quantity, limits.max_size, limits.block_size,
-          "size limit", _size, warn, block)
-    at = prices.get("lmt_price") or compared.get("aux_price") or (("", ref[1]) if ref is not None else None)
-    if at is None:
-        if kind is not None and not kind.limit and not kind.aux and (limits.max_value or limits.block_value):
+    _caps(f"quantity {_size(quantity)}", quantity, limits.max_size, limits.block_size, "size limit", _size,
+          warn, block)
+    at = compared.get("lmt_price") or compared.get("aux_price") or (("", ref[1]) if ref is not None else None)
+    if at is None:  # a market-like order without a quote (a bad price has its own problem)
+        if kind is not None and not kind.limit and (not kind.aux or kind.trailing) \
+                and (limits.max_value is not None or limits.block_value is not None):
             warn("quote", f"no live quote for {rules.name}: the value of this {kind.name} order is unknown")
         return
     value = quantity * at[1] * rules.multiplier
-    _caps("quantity", f"value {_amount(value)} {rules.currency}", value, limits.max_value, limits.block_value,
-          "limit", _amount, warn, block)
+    _caps(f"value {_amount(value)} {rules.currency}", value, limits.max_value, limits.block_value, "limit",
+          _amount, warn, block)
 
 
-def _caps(field: str, what: str, figure: Decimal, soft: Decimal | None, hard: Decimal | None, name: str,
+def _caps(what: str, figure: Decimal, soft: Decimal | None, hard: Decimal | None, name: str,
           fmt: Callable[[Decimal], str], warn: Add, block: Add) -> None:
     if hard is not None and figure > hard:
-        block(field, f"{what} is above the hard {name} of {fmt(hard)}")
+        block("quantity", f"{what} is above the hard {name} of {fmt(hard)}")
     elif soft is not None and figure > soft:
-        warn(field, f"{what} is above your {fmt(soft)} {name}")
+        warn("quantity", f"{what} is above your {fmt(soft)} {name}")
 
 
 def _against_market(field: str, label: str, price: Decimal, side: str, kind: OrderKind | None,

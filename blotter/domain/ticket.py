@@ -7,15 +7,20 @@ contractDetails (ContractInfo) and the market rule of the contract's exchange (M
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from decimal import Decimal
 from typing import Iterable, Mapping
+from zoneinfo import ZoneInfo
 
 from blotter.domain.events import ContractInfo, ContractRef, MarketRule, OrderFields
 from blotter.domain.prices import Grid, to_decimal
 
 SIDES = ("BUY", "SELL")
+TWS_ZONE = "US/Eastern"  # the zone TWS reads a goodTillDate without one in (its own; configurable per call)
+_LOCAL_TIME = re.compile(r"[0-9]{8} [0-9]{2}:[0-9]{2}:[0-9]{2}(?: (\S+))?", re.ASCII)
+_UTC_TIME = re.compile(r"[0-9]{8}-[0-9]{2}:[0-9]{2}:[0-9]{2}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -75,9 +80,12 @@ class OrderRequest:
         """goodTillDate as TWS reads it: "YYYYMMDD-HH:MM:SS" for UTC, "YYYYMMDD HH:MM:SS" in TWS's zone."""
         when = self.gtd
         if isinstance(when, datetime):
-            if when.tzinfo is not None:
-                return when.astimezone(timezone.utc).strftime("%Y%m%d-%H:%M:%S")
-            return when.strftime("%Y%m%d %H:%M:%S")
+            try:
+                if when.tzinfo is not None:
+                    return when.astimezone(timezone.utc).strftime("%Y%m%d-%H:%M:%S")
+                return when.strftime("%Y%m%d %H:%M:%S")
+            except (OverflowError, ValueError):  # out of range once in UTC: no time TWS could read
+                return str(when)
         return " ".join(str(when).split()) if when else ""
 
     def to_fields(self, order_ref: str = "") -> OrderFields:
@@ -92,15 +100,20 @@ class OrderRequest:
 
     @classmethod
     def from_fields(cls, order: OrderFields, contract: ContractRef) -> OrderRequest:
-        """A working order as a request: where a modify starts from."""
+        """A working order as a request: where a modify starts from (TWS echoes 0 for "no price")."""
         return cls(
             side=order.action, quantity=order.total_quantity, symbol=contract.symbol, order_type=order.order_type,
-            lmt_price=to_decimal(order.lmt_price), aux_price=to_decimal(order.aux_price),
-            trailing_percent=to_decimal(order.trailing_percent),
-            trail_stop_price=to_decimal(order.trail_stop_price), tif=order.tif or "DAY",
+            lmt_price=_echoed(order.lmt_price), aux_price=_echoed(order.aux_price),
+            trailing_percent=_echoed(order.trailing_percent),
+            trail_stop_price=_echoed(order.trail_stop_price), tif=order.tif or "DAY",
             gtd=order.good_till_date or None, outside_rth=order.outside_rth, account=order.account,
             sec_type=contract.sec_type,
         )
+
+
+def _echoed(value: float | None) -> Decimal | None:
+    number = to_decimal(value)
+    return number if number else None
 
 
 def _float(value: object) -> float | None:
@@ -170,3 +183,30 @@ def rule_id_for(info: ContractInfo, exchange: str = "") -> int | None:
     venue = (exchange or info.contract.exchange).upper()
     pick = ids[venues.index(venue)] if venue in venues and venues.index(venue) < len(ids) else ids[0]
     return int(pick) if pick.isdigit() else None
+
+
+def zone(name: str) -> tzinfo | None:
+    """A time zone by its IANA (or TWS) name, None if unknown."""
+    if name.upper() in ("UTC", "GMT"):
+        return timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError, OSError, TypeError):  # ZoneInfoNotFoundError is a KeyError
+        return None
+
+
+def tws_time(value: str | None, tws_zone: str = TWS_ZONE) -> datetime | None:
+    """A goodTillDate as TWS reads it, as an aware datetime: "YYYYMMDD HH:MM:SS [zone]" (no zone: TWS's
+    own) or "YYYYMMDD-HH:MM:SS" (UTC). None if TWS could not read it."""
+    text = " ".join(str(value).split()) if value is not None else ""
+    try:
+        if _UTC_TIME.fullmatch(text):
+            return datetime.strptime(text, "%Y%m%d-%H:%M:%S").replace(tzinfo=timezone.utc)
+        match = _LOCAL_TIME.fullmatch(text)
+        if match is None:
+            return None
+        where = zone(match.group(1)) if match.group(1) else (zone(tws_zone) or timezone.utc)
+        stamp = datetime.strptime(text[:17], "%Y%m%d %H:%M:%S")
+    except ValueError:
+        return None
+    return stamp.replace(tzinfo=where) if where is not None else None
