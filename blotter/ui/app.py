@@ -21,7 +21,7 @@ from blotter.domain.commands import Commands
 from blotter.domain.events import ConnState
 from blotter.domain.feed import drain
 from blotter.domain.reference import Reference
-from blotter.domain.rows import OrderRow
+from blotter.domain.rows import Changes, OrderRow
 from blotter.domain.store import Store
 from blotter.domain.text import order_line
 from blotter.ui import theme as themes
@@ -52,7 +52,8 @@ class BlotterApp(App[int]):
         self.reference = Reference()
         self._styles: dict[str, Style] = {}
         self._spec = themes.ThemeSpec("none", True)
-        self.listeners: list[Callable[[set[int]], None]] = []  # screens waiting on reference data
+        # screens waiting on reference data or what-if answers: called with (request ids touched, changes)
+        self.listeners: list[Callable[[set[int], Changes], None]] = []
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -130,9 +131,9 @@ class BlotterApp(App[int]):
             return
         changes = self.store.apply(batch)
         touched = self.reference.apply(batch)
-        if touched:
+        if touched or changes.what_if:
             for listener in list(self.listeners):
-                listener(touched)
+                listener(touched, changes)
         if changes:
             for pane in self.panes:
                 pane.apply(changes)

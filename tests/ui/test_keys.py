@@ -1,0 +1,141 @@
+"""The keys a trader uses, driven through Textual's pilot against the simulator: what reaches TWS."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from decimal import Decimal
+from typing import Any, Callable
+
+import pytest
+
+from blotter.domain.status import OrderStatus
+from blotter.sim.requests import decode_request
+from tests.ui.conftest import SIZE, settle
+
+
+async def until(pilot: Any, done: Callable[[], Any], what: str, timeout: float = 10.0) -> Any:
+    """Let the app run until done() is truthy (the simulator answered, a screen opened...)."""
+    deadline = time.monotonic() + timeout
+    while not (result := done()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+    return result
+
+
+def placed(world) -> list:
+    """Every placeOrder the simulator received, decoded by its own reader (what really reached 'TWS')."""
+    return [decode_request(200, list(r.fields)) for r in world.sim.recorder.of("placeOrder")]
+
+
+async def type_order(pilot: Any, line: str) -> None:
+    await pilot.press("n")
+    await until(pilot, lambda: pilot.app.screen.__class__.__name__ == "TicketScreen", "the ticket")
+    for ch in line:
+        await pilot.press("space" if ch == " " else ch)
+    ticket = pilot.app.screen
+    await until(pilot, lambda: ticket.ready(), "a valid order with its contract")
+
+
+def test_quick_line_order_reaches_tws_with_exactly_the_typed_fields(world):
+    asyncio.run(_test_quick_line_order_reaches_tws_with_exactly_the_typed_fields(world))
+
+
+async def _test_quick_line_order_reaches_tws_with_exactly_the_typed_fields(world):
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = len(placed(world))
+        await type_order(pilot, "BUY 100 AAPL STK LMT 250.50 GTC")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "Review", "the review")
+        await pilot.press("enter")
+        sent = await until(pilot, lambda: [p for p in placed(world)[before:] if not p.order.what_if],
+                           "the order at the simulator")
+    [req] = sent
+    assert (req.contract.symbol, req.order.action, req.order.total_quantity, req.order.order_type,
+            req.order.lmt_price, req.order.tif) == ("AAPL", "BUY", Decimal(100), "LMT", 250.5, "GTC")
+    what_ifs = [p for p in placed(world)[before:] if p.order.what_if]
+    assert len(what_ifs) == 1, "the review asked TWS for a preview"
+
+
+def test_escape_sends_nothing(world):
+    asyncio.run(_test_escape_sends_nothing(world))
+
+
+async def _test_escape_sends_nothing(world):
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = len(placed(world))
+        await type_order(pilot, "SELL 10 MSFT STK LMT 500")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen.__class__.__name__ != "TicketScreen", "the ticket to close")
+        world.sim.call(lambda: None)
+    assert len(placed(world)) == before
+
+
+def test_modify_sends_the_same_order_id(world):
+    asyncio.run(_test_modify_sends_the_same_order_id(world))
+
+
+async def _test_modify_sends_the_same_order_id(world):
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rows = [r for r in app.store.working() if r.order_id > 0]
+        [row] = rows  # our resting AAPL LMT 200
+        orders = app.pane("orders")
+        orders.table.move_to(orders.table.keys.index(row.key))
+        await pilot.press("m")
+        ticket = await until(pilot, lambda: app.screen if app.screen.__class__.__name__ == "TicketScreen" else None,
+                             "the modify ticket")
+        assert ticket.query_one("#f-side").disabled and ticket.query_one("#f-symbol").disabled
+        limit = ticket.query_one("#f-lmt_price")
+        limit.value = "201.00"
+        await until(pilot, lambda: ticket.ready(), "the modified order valid")
+        before = len(placed(world))
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "Review", "the review")
+        await pilot.press("enter")
+        sent = await until(pilot, lambda: [p for p in placed(world)[before:] if not p.order.what_if], "the modify")
+        await until(pilot, lambda: app.store.order(row.key).order.lmt_price == 201.0, "TWS's echo")
+    assert [p.order_id for p in sent] == [row.order_id]
+
+
+def test_cancel_asks_then_cancels(world):
+    asyncio.run(_test_cancel_asks_then_cancels(world))
+
+
+async def _test_cancel_asks_then_cancels(world):
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        [row] = [r for r in app.store.working() if r.order_id > 0]
+        orders = app.pane("orders")
+        orders.table.move_to(orders.table.keys.index(row.key))
+        await pilot.press("c")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "ConfirmCancel", "the confirmation")
+        await pilot.press("y")
+        await until(pilot, lambda: (app.store.order(row.key) or row).status is OrderStatus.CANCELLED,
+                    "the order cancelled")
+    assert [r.fields[1] for r in world.sim.recorder.of("cancelOrder")] == [str(row.order_id)]
+
+
+@pytest.mark.parametrize("key", ["n", "c", "C", "m"])
+def test_read_only_sends_nothing_and_says_why(world, key):
+    asyncio.run(_test_read_only_sends_nothing_and_says_why(world, key))
+
+
+async def _test_read_only_sends_nothing_and_says_why(world, key):
+    app = world.app(read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = (len(world.sim.recorder.received))
+        await pilot.press(key)
+        await pilot.pause(0.1)
+        assert app.screen.__class__.__name__ == "Screen"
+        assert "read-only" in str(app.pane("orders").border_subtitle)
+        world.sim.call(lambda: None)
+        assert len(world.sim.recorder.received) == before
