@@ -49,7 +49,7 @@ def money(value: float | None) -> str:
 
 def order_line(row: OrderRow) -> str:
     o = row.order
-    parts = [f"#{row.order_id}" if row.order_id > 0 else f"perm {row.perm_id}", o.action, qty(o.total_quantity),
+    parts = [f"#{row.order_id}" if row.order_id else f"perm {row.perm_id}", o.action, qty(o.total_quantity),
              row.contract.display, o.order_type]
     if o.lmt_price is not None:
         parts.append(price(o.lmt_price))
@@ -65,7 +65,7 @@ def order_line(row: OrderRow) -> str:
 
 def fill_line(row: FillRow) -> str:
     parts = [row.time, row.side, qty(row.shares), row.contract.display, "@", price(row.price), row.exchange,
-             f"#{row.order_id}" if row.order_id > 0 else f"perm {row.perm_id}", row.exec_id]
+             f"#{row.order_id}" if row.order_id else f"perm {row.perm_id}", row.exec_id]
     if row.commission is not None:
         parts.append(f"comm {money(row.commission)} {row.commission_currency}")
     if row.realized_pnl is not None:

@@ -140,12 +140,12 @@ class Session:
                     delay = min(delay * 2, self.config.backoff_max)
                     continue
             connected = False
-            delay = self.config.backoff_initial
             self._resync()
             if self._runner is not None:
                 self._runner.join()
             if self._stop.is_set():
                 return
+            delay = self.config.backoff_initial  # a fresh loss starts the backoff over
             self._set_state(ev.ConnState.LOST, "connection to TWS lost; reconnecting")
             self._stop.wait(delay * self.rng.uniform(0.8, 1.2))
 

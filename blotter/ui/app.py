@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import queue
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from rich.style import Style
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
+from textual.screen import Screen
 from textual.containers import Horizontal, Vertical
 from textual.theme import Theme
 from textual.widgets import Footer
@@ -30,6 +31,12 @@ from blotter.ui.dialogs import ConfirmCancel, ConfirmCancelAll, Help
 from blotter.ui.panes import FillsPane, MessagesPane, OrdersPane, Pane, TotalsPane
 from blotter.ui.status import StatusLine
 
+_HELP = {
+    "ticket": "Open the order ticket", "modify": "Modify the selected working order",
+    "cancel": "Cancel the selected working order", "cancel_all": "Cancel every working order (global cancel)",
+    "toggle_finished": "Show finished orders / open orders", "filter": "Filter the focused pane",
+    "sort": "Sort the focused pane by the next column", "focus_pane": "Go to a pane", "help": "Show the keys",
+}
 PUMP_INTERVAL = 1 / 30  # seconds between drains: about a frame
 SENDING = {"ticket", "modify", "cancel", "cancel_all"}
 LIVE_STATES = (ConnState.CONNECTED, ConnState.TWS_IB_RESTORED, ConnState.TWS_IB_LOST)
@@ -189,6 +196,18 @@ class BlotterApp(App[int]):
 
     def on_line_table_highlighted(self, event: Any) -> None:
         self._hint()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette holds every action the keys have (and Textual's own)."""
+        yield from super().get_system_commands(screen)
+        for _, key, action, description, _ in KEYS:
+            if action == "quit":
+                continue
+            name = action.partition("(")[0]
+            allowed = self.check_action(name, ())
+            if allowed:
+                yield SystemCommand(f"{description} ({key})", _HELP.get(name, description),
+                                    lambda a=action: self.run_action(a))
 
     def action_focus_pane(self, name: str) -> None:
         self.pane(name).table.focus()

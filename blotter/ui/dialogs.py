@@ -68,10 +68,10 @@ class Help(ModalScreen[None]):
         self.keys = keys  # binding id -> the key it has now (remapped or default)
 
     def compose(self) -> ComposeResult:
-        lines = [f"{self.keys.get(binding_id, key):>14}  {description}" for binding_id, key, _, description, _
-                 in KEYS]
+        lines = [f"{_shown(self.keys.get(binding_id, key)):>14}  {description}"
+                 for binding_id, key, _, description, _ in KEYS]
         lines += ["", f"{'tab':>14}  Next pane", f"{'ctrl+p':>14}  Command palette (every action)",
-                  f"{'↑ ↓ PgUp PgDn':>14}  Move in a pane", "", "Remap keys in the config file's [keys] table,",
+                  f"{'↑ ↓ PgUp PgDn':>14}  Move in a pane", "", "Remap keys in the config file's \\[keys] table,",
                   "e.g.  ticket = \"o\"   (ids: " + ", ".join(k[0] for k in KEYS) + ")"]
         with Vertical(classes="box"):
             yield Label("Keys", classes="title")
@@ -79,3 +79,11 @@ class Help(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+_KEY_NAMES = {"slash": "/", "question_mark": "?"}
+
+
+def _shown(keys: str) -> str:
+    """Textual's key names as a trader types them ("slash" -> "/")."""
+    return ",".join(_KEY_NAMES.get(k, k) for k in keys.split(","))

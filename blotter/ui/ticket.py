@@ -97,6 +97,7 @@ class TicketScreen(ModalScreen[None]):
             for field_id in FIXED_ON_MODIFY:
                 self.query_one(f"#f-{field_id}", Input).disabled = True
             quick.disabled = True
+            quick.placeholder = "modify: change quantity, prices, TIF below (side, symbol, type stay)"
             self.query_one("#f-quantity", Input).focus()
             self.resolve(ContractRef(con_id=self.row.contract.con_id, symbol=self.row.contract.symbol,
                                      sec_type=self.row.contract.sec_type, exchange="SMART"
@@ -127,8 +128,16 @@ class TicketScreen(ModalScreen[None]):
         """Show a request in the fields (the quick line's, or the order being modified)."""
         for field_id, _, attr in FIELDS:
             value = getattr(request, attr)
-            text = "yes" if value is True else "" if value in (None, False) else (
-                request.gtd_text if attr == "gtd" else str(value))
+            if value is True:
+                text = "yes"
+            elif value is None or value is False:
+                text = ""
+            elif attr == "gtd":
+                text = request.gtd_text
+            elif attr in ("lmt_price", "aux_price"):
+                text = price(float(value))
+            else:
+                text = str(value)
             widget = self.query_one(f"#f-{field_id}", Input)
             with widget.prevent(Input.Changed):
                 widget.value = text

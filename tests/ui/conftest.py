@@ -78,13 +78,13 @@ def world() -> Iterator[World]:
     w.sim.stop()
 
 
-async def settle(pilot: Any, done: Callable[[BlotterApp], bool] | None = None) -> None:
+async def settle(pilot: Any, done: Callable[[BlotterApp], bool] | None = None, resynced: bool = True) -> None:
     """Let the app take in what the session has queued (and `done`, if given) before a screenshot."""
     app: BlotterApp = pilot.app
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         await pilot.pause(0.05)
-        ready = app.store.connection.resynced and app.events.empty()
+        ready = (app.store.connection.resynced or not resynced) and app.events.empty()
         if ready and (done is None or done(app)):
             await pilot.pause()
             return

@@ -18,3 +18,66 @@ def test_finished_orders_view(snap_compare, world):
         await settle(pilot)
         await pilot.press("d")
     assert snap_compare(world.app(), terminal_size=SIZE, run_before=finished)
+
+
+async def open_ticket(pilot, line: str) -> None:
+    await settle(pilot)
+    await pilot.press("n")
+    for ch in line:
+        await pilot.press("space" if ch == " " else ch)
+
+
+def test_ticket_with_an_off_tick_price(snap_compare, world):
+    async def run(pilot):
+        await open_ticket(pilot, "BUY 100 AAPL STK LMT 144.805 GTC")
+        await settle(pilot, lambda app: "nearest 144.80" in str(app.screen.query_one("#verdict").render()))
+    assert snap_compare(world.app(), terminal_size=SIZE, run_before=run)
+
+
+def test_review_with_warnings_and_what_if(snap_compare, world):
+    async def run(pilot):
+        await open_ticket(pilot, "BUY 300 AAPL STK LMT 240.00")
+        await settle(pilot, lambda app: app.screen.ready())
+        await pilot.press("enter")
+        await settle(pilot, lambda app: "commission" in str(app.screen.query_one("#what-if").render()))
+    assert snap_compare(world.app(), terminal_size=SIZE, run_before=run)
+
+
+def test_modify_prefilled_from_the_selected_order(snap_compare, world):
+    async def run(pilot):
+        await settle(pilot)
+        app = pilot.app
+        [row] = [r for r in app.store.working() if r.order_id > 0]
+        app.pane("orders").table.move_to(app.pane("orders").table.keys.index(row.key))
+        await pilot.press("m")
+        await settle(pilot, lambda app: getattr(app.screen, "info", None) is not None)
+    assert snap_compare(world.app(), terminal_size=SIZE, run_before=run)
+
+
+def test_cancel_confirmation(snap_compare, world):
+    async def run(pilot):
+        await settle(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+    assert snap_compare(world.app(), terminal_size=SIZE, run_before=run)
+
+
+def test_help(snap_compare, world):
+    async def run(pilot):
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+    assert snap_compare(world.app(), terminal_size=SIZE, run_before=run)
+
+
+def test_disconnected(snap_compare, world):
+    from dataclasses import replace
+
+    from blotter.domain.events import ConnState
+
+    async def run(pilot):
+        await settle(pilot)
+        world.session.config = replace(world.session.config, backoff_initial=3600.0)  # stay down for the picture
+        world.sim.drop_all()
+        await settle(pilot, lambda app: app.store.connection.state is ConnState.LOST, resynced=False)
+    assert snap_compare(world.app(), terminal_size=SIZE, run_before=run)
