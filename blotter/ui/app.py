@@ -15,7 +15,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
 from textual.containers import Horizontal, Vertical
 from textual.theme import Theme
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 
 from blotter.config import Settings
 from blotter.domain.commands import Commands
@@ -39,6 +39,7 @@ _HELP = {
 }
 PUMP_INTERVAL = 1 / 30  # seconds between drains: about a frame
 SENDING = {"ticket", "modify", "cancel", "cancel_all"}
+IMMEDIATE = SENDING | {"filter", "help"}
 LIVE_STATES = (ConnState.CONNECTED, ConnState.TWS_IB_RESTORED, ConnState.TWS_IB_LOST)
 
 
@@ -177,6 +178,8 @@ class BlotterApp(App[int]):
         return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if len(self.screen_stack) > 1 or (action in IMMEDIATE and isinstance(self.focused, Input)):
+            return False  # a dialog is open, or the key is text for a field: not ours
         if action in SENDING:
             return None if self.why_not(action) else True
         return True

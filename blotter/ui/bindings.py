@@ -23,8 +23,13 @@ KEYS: list[tuple[str, str, str, str, bool]] = [
 ]
 
 
+# Opening a screen acts the moment its key arrives (priority), so what is typed right after it lands in
+# that screen, not in the pane behind it. The app turns these off while a text field has focus.
+AT_ONCE = {"ticket", "modify", "cancel", "cancel_all", "filter", "help"}
+
+
 def app_bindings() -> list[Binding]:
-    return [Binding(key, action, description, show=show, id=binding_id)
+    return [Binding(key, action, description, show=show, id=binding_id, priority=binding_id in AT_ONCE)
             for binding_id, key, action, description, show in KEYS]
 
 

@@ -67,8 +67,13 @@ class Pane(Vertical):
         yield self.filter_input
 
     def on_mount(self) -> None:
-        self.filter_input.display = False
+        self._filtering(False)
         self.rebuild()
+
+    def _filtering(self, on: bool) -> None:
+        """Show the filter line (it is always mounted, so keys typed right after `/` are not lost)."""
+        self.filter_input.set_class(on, "-active")
+        self.filter_input.can_focus = on
 
     # -- what subclasses say ------------------------------------------------------------------
 
@@ -134,9 +139,9 @@ class Pane(Vertical):
         self.rebuild()
 
     def start_filter(self) -> None:
-        self.filter_input.display = True
+        self._filtering(True)
         self.filter_input.value = self.filter_text
-        self.filter_input.focus()
+        self.screen.set_focus(self.filter_input)  # now, not after a refresh: typing may follow at once
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -145,14 +150,14 @@ class Pane(Vertical):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.filter_input.display = False
+        self._filtering(False)
         self.table.focus()
 
     def on_key(self, event: Any) -> None:
         if event.key == "escape" and self.filter_input.has_focus:
             event.stop()
             self.filter_input.value = ""
-            self.filter_input.display = False
+            self._filtering(False)
             self.table.focus()
 
 

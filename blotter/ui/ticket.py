@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
@@ -67,6 +68,7 @@ class TicketScreen(ModalScreen[None]):
         self._lookup: Timer | None = None
         self._choices: list[ContractInfo] = []
         self.sec_type_hint = row.contract.sec_type if row is not None else ""
+        self.closing = False
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -104,8 +106,25 @@ class TicketScreen(ModalScreen[None]):
                                      if self.row.contract.sec_type == "STK" else self.row.contract.exchange,
                                      currency=self.row.contract.currency))
         else:
-            quick.focus()
+            self.set_focus(quick)
         self.judge()
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed right after `n`, before the quick line had focus, still belong to it."""
+        quick = self.query_one("#quick", Input)
+        if not quick.disabled and event.is_printable and event.character:
+            event.stop()
+            quick.insert_text_at_cursor(event.character)
+            self.set_focus(quick)
+
+    def close(self) -> None:
+        """Leave the ticket: stop listening and looking up before the widgets go."""
+        self.closing = True
+        if self._lookup is not None:
+            self._lookup.stop()
+        if self.on_reference in self.blotter.listeners:
+            self.blotter.listeners.remove(self.on_reference)
+        self.dismiss(None)
 
     def on_unmount(self) -> None:
         if self.on_reference in self.blotter.listeners:
@@ -232,6 +251,8 @@ class TicketScreen(ModalScreen[None]):
 
     def judge(self) -> None:
         """Validate what the fields say now and show every problem where the trader can read it."""
+        if self.closing:
+            return
         request = self.read()
         self.request = request
         if request is not None and self.row is None:
@@ -287,7 +308,7 @@ class TicketScreen(ModalScreen[None]):
             self.focus_next() if step > 0 else self.focus_previous()
 
     def action_leave(self) -> None:
-        self.dismiss(None)
+        self.close()
 
     def action_review(self) -> None:
         chooser = self.query_one("#chooser", OptionList)
@@ -307,4 +328,4 @@ class TicketScreen(ModalScreen[None]):
 
     def _reviewed(self, sent: bool | None) -> None:
         if sent:
-            self.dismiss(None)
+            self.close()

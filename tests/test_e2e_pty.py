@@ -1,0 +1,113 @@
+"""End to end as a trader does it: `blotter --demo` in a real pseudo-terminal, driven by keys.
+
+A VT emulator (pyte) turns the program's output into the screen a person would read.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pyte
+import pytest
+
+COLS, ROWS = 120, 36
+
+
+class Terminal:
+    """A program on a pseudo-terminal, with the screen as the emulator renders it."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
+                                     start_new_session=True, close_fds=True)
+        os.close(slave)
+        self.fd = master
+        self.screen = pyte.Screen(COLS, ROWS)
+        self.stream = pyte.ByteStream(self.screen)
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def wait(self, seen: Callable[[str], bool], what: str, timeout: float = 20.0) -> str:
+        """Read the program's output until the screen shows what we wait for."""
+        deadline = time.monotonic() + timeout
+        while not seen(self.text()):
+            left = deadline - time.monotonic()
+            if left <= 0 or self.proc.poll() is not None:
+                raise AssertionError(f"never saw {what}; the screen was:\n{self.text()}")
+            ready, _, _ = select.select([self.fd], [], [], min(left, 0.5))
+            if ready:
+                try:
+                    self.stream.feed(os.read(self.fd, 65536))
+                except OSError:
+                    break
+        return self.text()
+
+    def keys(self, text: str) -> None:
+        os.write(self.fd, text.encode())
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(10)
+        os.close(self.fd)
+
+
+@pytest.fixture
+def blotter(tmp_path: Path) -> Iterator[Terminal]:
+    env = {**os.environ, "TERM": "xterm-256color", "XDG_STATE_HOME": str(tmp_path / "state"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "COLUMNS": str(COLS), "LINES": str(ROWS)}
+    env.pop("NO_COLOR", None)
+    term = Terminal([sys.executable, "-m", "blotter", "--demo"], env)
+    yield term
+    term.close()
+
+
+def orders_pane(screen: str) -> str:
+    """The open-orders pane's lines (from its title to the fills pane)."""
+    lines = screen.splitlines()
+    start = next(i for i, line in enumerate(lines) if "orders (" in line)
+    end = next(i for i, line in enumerate(lines) if "Fills (" in line)
+    return "\n".join(lines[start:end])
+
+
+def test_type_an_order_see_it_working_then_cancel_it_by_keys(blotter: Terminal):
+    blotter.wait(lambda s: "CONNECTED" in s and "Open orders" in s, "the blotter connected")
+    blotter.keys("nBUY 7 AAPL STK LMT 199.99 DAY")  # typed at once, as a quick trader does
+    blotter.wait(lambda s: "limit 199.99 is" in s and "below the ask" in s, "the precaution warning")
+    blotter.keys("\r")
+    blotter.wait(lambda s: "SEND BUY 7 AAPL LMT limit 199.99 DAY" in s and "TWS preview: commission" in s,
+                 "the review with TWS's preview")
+    blotter.keys("\r")
+    screen = blotter.wait(lambda s: "Esc: leave" not in s and "199.99" in orders_pane(s) and
+                          "Submitted" in next(line for line in orders_pane(s).splitlines() if "199.99" in line),
+                          "the order working in the open-orders pane")
+    row = next(line for line in orders_pane(screen).splitlines() if "199.99" in line)
+    assert " BUY " in row and " 7 " in row and "AAPL" in row
+
+    blotter.keys("/199.99")
+    blotter.wait(lambda s: "Open orders (1)" in s, "the filter leaving our order alone")
+    blotter.keys("\r")
+    blotter.wait(lambda s: not any(line.startswith("│ 199.99") for line in orders_pane(s).splitlines()),
+                 "the filter line closed")
+    blotter.keys("c")
+    blotter.wait(lambda s: "Cancel this order?" in s and "BUY 7 AAPL LMT 199.99" in s, "the cancel confirmation")
+    blotter.keys("y")
+    blotter.wait(lambda s: "Open orders (0)" in s, "the order gone from the open orders")
+    blotter.keys("d")
+    screen = blotter.wait(lambda s: "Finished orders (1)" in s, "the finished view")
+    assert "Cancelled" in next(line for line in orders_pane(screen).splitlines() if "199.99" in line)
+    blotter.keys("q")
+    blotter.proc.wait(10)
+    assert blotter.proc.returncode == 0
