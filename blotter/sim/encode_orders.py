@@ -9,6 +9,7 @@ conditions...) follow the recorded TWS frames in ../shared/tws-captures.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -140,13 +141,15 @@ def _open_order_state(version: int, order: SimOrder) -> list[str]:
     """whatIf, status and the order state: margins only for a what-if order, the commission whenever
     TWS knows one (a preview's estimate, or the charged commission of a filled order)."""
     st = order.state
-    margins = (
-        st.init_margin_before, st.maint_margin_before, st.equity_with_loan_before,
-        st.init_margin_change, st.maint_margin_change, st.equity_with_loan_change,
-        st.init_margin_after, st.maint_margin_after, st.equity_with_loan_after,
-    )
     out = [fmt(order.spec.what_if), st.status]
-    out += [fmt_unset_float(m if order.spec.what_if else None) for m in margins]
+    if order.spec.what_if:
+        out += [fmt_unset_float(m) for m in (
+            st.init_margin_before, st.maint_margin_before, st.equity_with_loan_before,
+            st.init_margin_change, st.maint_margin_change, st.equity_with_loan_change,
+            st.init_margin_after, st.maint_margin_after, st.equity_with_loan_after,
+        )]
+    else:
+        out += [_UNSET] * 9  # the nine margins, unset
     out += [
         fmt_opt_float(st.commission), fmt_opt_float(st.min_commission), fmt_opt_float(st.max_commission),
         st.commission_currency,
@@ -270,6 +273,12 @@ def exec_time(when: datetime, time_zone_id: str) -> str:
 
     `when` is naive UTC, as the simulator keeps times.
     """
+    return _exec_time(when.replace(microsecond=0), time_zone_id)
+
+
+@functools.lru_cache(maxsize=64)
+def _exec_time(when: datetime, time_zone_id: str) -> str:
+    """exec_time to the second: fills come in bursts within a second, and zone conversion is slow."""
     local = when.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(time_zone_id))
     return f"{local:%Y%m%d %H:%M:%S} {time_zone_id}"
 

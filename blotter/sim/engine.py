@@ -121,6 +121,8 @@ class Broker:
         self.fills: dict[str, Fill] = {}  # exec id up to its last "." -> latest version of the fill
         self.ledger = Ledger()
         self._unacked: set[int] = set()  # perm ids placed but not yet acknowledged by the "exchange"
+        self._bulk_specs: dict[tuple[str, Decimal], OrderSpec] = {}
+        self._stamped: tuple[datetime | None, str] = (None, "")
 
     # -- queries ----------------------------------------------------------------------------
 
@@ -242,7 +244,10 @@ class Broker:
     def instant_fill(self, client_id: int, order_id: int, inst: Instrument, action: str, qty: Decimal,
                      price: float) -> list[Notice]:
         """An order of this client that fills whole at once (the flood scenario's bulk fills)."""
-        spec = OrderSpec(action=action, total_quantity=qty, order_type="MKT", tif="DAY", account=self.account)
+        spec = self._bulk_specs.get((action, qty))
+        if spec is None:  # one shared (frozen-in-practice) spec per side and size
+            spec = self._bulk_specs[(action, qty)] = OrderSpec(action=action, total_quantity=qty, order_type="MKT",
+                                                               tif="DAY", account=self.account)
         order = SimOrder(order_id, client_id, next(self._perm_ids), inst, spec, created=self.now())
         self.max_id[client_id] = max(self.max_id.get(client_id, 0), order_id)
         self.orders[order.perm_id] = order
@@ -392,7 +397,8 @@ class Broker:
     def _status(self, order: SimOrder, open_order: bool = True) -> OrderNotice:
         """Report the order as it is now (a copy: it changes before the server encodes the notice),
         with as many orderStatus copies as the repeat fault asks for."""
-        now = replace(order, state=replace(order.state))
+        # a final order never changes again: no copy needed (this is the flood's hot path)
+        now = order if order.state.status in DONE else replace(order, state=replace(order.state))
         return OrderNotice(now, open_order=open_order, statuses=1 + self.faults.repeat_status)
 
     def _can_trade(self, order: SimOrder) -> bool:
@@ -459,4 +465,7 @@ class Broker:
         return notices
 
     def _stamp(self) -> str:
-        return self.now().strftime("%Y%m%d %H:%M:%S") + " GMT"
+        now = self.now().replace(microsecond=0)
+        if now != self._stamped[0]:  # formatted once a second, not once a fill
+            self._stamped = (now, now.strftime("%Y%m%d %H:%M:%S") + " GMT")
+        return self._stamped[1]

@@ -6,11 +6,11 @@ import asyncio
 import random
 from datetime import timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from blotter.sim import encode_orders as eo
 from blotter.sim import instruments
-from blotter.sim.engine import Notice, OrderNotice
+from blotter.sim.engine import CommissionNotice, FillNotice, Notice, OrderNotice
 from blotter.sim.model import ContractSpec, OrderSpec
 
 if TYPE_CHECKING:
@@ -77,31 +77,49 @@ async def _keep_trading(server: "SimServer", rng: random.Random) -> None:
 
 
 def flood(server: "SimServer", session: "Session", fills: int) -> None:
-    """Send this client `fills` fills of its own orders at full speed: execution, status, open order, commission."""
+    """Send this client `fills` fills of its own orders at full speed, then let it carry on as normal.
+
+    Each fill is a market order of the client's that fills whole: execDetails, openOrder, orderStatus
+    (Filled) and the commission report, four messages, to this client only. The broker keeps the
+    orders and fills, so reqExecutions and reqCompletedOrders afterwards see the same ones.
+    """
     server._tasks.append(asyncio.get_running_loop().create_task(_flood(server, session, fills)))
 
 
+FLOOD_BATCH = 500  # fills per socket write; the client's requests are served between batches
+
+
 async def _flood(server: "SimServer", session: "Session", count: int) -> None:
-    broker = server.broker
-    client_id = session.client_id or 0
-    stocks = [_stock(symbol) for symbol in DEMO_SYMBOLS]
-    version = session.version
-    batch = 500
-    for start in range(0, count, batch):
-        for i in range(start, min(count, start + batch)):
-            inst = stocks[i % len(stocks)]
-            order_id = broker.next_id(client_id)
-            notices = broker.instant_fill(client_id, order_id, inst, "BUY" if i % 2 == 0 else "SELL",
-                                          Decimal(100), server.market.quote(inst.con_id).last)
-            for notice in notices:
-                if isinstance(notice, OrderNotice):
-                    session.send(eo.order_status(version, notice.order))
-                    session.send(eo.open_order(version, notice.order))
-                elif hasattr(notice, "fill"):
-                    kind = type(notice).__name__
-                    fill = notice.fill  # type: ignore[union-attr]
-                    session.send(eo.exec_details(version, -1, fill) if kind == "FillNotice"
-                                 else eo.commission_report(version, fill))
+    for start in range(0, count, FLOOD_BATCH):
         if session.closed:
             return
-        await session.writer.drain()
+        session.send_many(_flood_messages(server, session, start, min(count, start + FLOOD_BATCH)))
+        try:
+            await session.writer.drain()
+        except ConnectionError:
+            return
+
+
+def _flood_messages(server: "SimServer", session: "Session", start: int, stop: int) -> Iterator[list[str]]:
+    """Fills number start..stop-1 of the flood, booked by the broker, as the messages the client gets.
+
+    A generator: each message is framed and dropped as it comes, so a batch never holds thousands of
+    field lists (which would make the garbage collector walk them over and over).
+    """
+    broker, version = server.broker, session.version
+    client_id = session.client_id or 0
+    stocks = [_stock(symbol) for symbol in DEMO_SYMBOLS]
+    last = {inst.con_id: server.market.quote(inst.con_id).last for inst in stocks}  # no step within a batch
+    qty = Decimal(100)
+    for i in range(start, stop):
+        inst = stocks[i % len(stocks)]
+        notices = broker.instant_fill(client_id, broker.next_id(client_id), inst, "BUY" if i % 2 == 0 else "SELL",
+                                      qty, last[inst.con_id])
+        for notice in notices:
+            if isinstance(notice, FillNotice):
+                yield eo.exec_details(version, -1, notice.fill)
+            elif isinstance(notice, OrderNotice):
+                yield eo.open_order(version, notice.order)
+                yield eo.order_status(version, notice.order)
+            elif isinstance(notice, CommissionNotice):
+                yield eo.commission_report(version, notice.fill)

@@ -12,7 +12,7 @@ import collections
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from blotter.sim import versions
 from blotter.sim.wire import WireError, frame, split_fields, take_frame
@@ -77,8 +77,26 @@ class Session:
         """Queue one message to the client (after the server's configured delay, if any)."""
         if self.closed:
             return
-        data = frame(fields)
         self.server.recorder.sent(self, fields)
+        self._write(frame(fields))
+
+    def send_many(self, messages: Iterable[list[str]]) -> None:
+        """Queue several messages, in order, with one socket write (a burst, as in the flood).
+
+        Each message is framed as it comes, so a generator of messages never holds them all.
+        """
+        if self.closed:
+            return
+        recorder = self.server.recorder
+        chunks: list[bytes] = []
+        for fields in messages:
+            recorder.sent(self, fields)
+            chunks.append(frame(fields))
+        if chunks:
+            self._write(b"".join(chunks))
+
+    def _write(self, data: bytes) -> None:
+        """Write now, or after the configured delay (and behind anything still held back)."""
         delay = self.server.config.delay
         if delay > 0 or (self._delayed is not None and not self._delayed.empty()):
             if self._delayed is None:

@@ -166,8 +166,8 @@ def test_message_rate_limit_answers_error_100_then_ends_the_session(sim):
         send_fields(sock, 71, 2, 5, "")
         for _ in range(5):
             read_frame(sock)  # accounts, next id, three farm messages
-        for _ in range(200):
-            send_fields(sock, 49, 1)  # reqCurrentTime, 200 at once
+        burst = b"".join(struct.pack("!I", 5) + b"49\x001\x00" for _ in range(200))
+        sock.sendall(burst)  # reqCurrentTime, 200 at once, in one write (nothing left unread at the close)
         frames = []
         sock.settimeout(5)
         while True:

@@ -1,0 +1,216 @@
+"""How fast the simulated TWS sends the fill flood, and how fast IB's own client decodes it.
+
+Starts `blotter-sim --port 0 --scenario flood --fills N` in a subprocess and connects one client,
+which gets 4*N flood messages (execDetails, openOrder, orderStatus, commission report) right after
+START_API. Two runs, each on a fresh simulator, each timed from the first flood message to the last:
+
+- a raw socket client that only splits frames and counts them: the rate the simulator sends;
+- a bare ibapi EClient / EWrapper that decodes every message and drops it: the rate the real client
+  decodes.
+
+ibapi 10.50.2's EReader thread is quadratic in the size of a burst that arrives faster than it reads
+(it appends 4 KB reads to one bytes object until a short read, then re-slices the rest of that object
+after every message): a flood of 20,000 fills takes minutes to frame. By default the bench gives the
+reader a linear framing loop that queues exactly the same message bytes, so the figure is ibapi's
+decoder (EClient.run -> Decoder.interpret -> EWrapper); `--stock-reader` keeps ibapi's own.
+
+Prints one JSON object. Figures, never assertions: run it on the machine you care about.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+ROOT = Path(__file__).resolve().parents[1]
+FLOOD_IDS = {b"3", b"5", b"11", b"59"}  # orderStatus, openOrder, execDetails, commission report
+START_API = 71
+CLIENT_ID = 1
+TIMEOUT = 600.0  # seconds a run waits (for data, or for the last callback) before it gives up
+_LEN = struct.Struct("!I")
+
+
+@contextmanager
+def simulator(fills: int) -> Iterator[tuple[str, int]]:
+    """A fresh `blotter-sim` subprocess in the flood scenario; yields (host, port)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    cmd = [sys.executable, "-m", "blotter.sim.cli", "--port", "0", "--scenario", "flood", "--fills", str(fills)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        found = re.search(r"listening on (\S+):(\d+)", line)
+        if found is None:
+            raise RuntimeError(f"blotter-sim did not start (said {line!r}, exit code {proc.poll()})")
+        yield found.group(1), int(found.group(2))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _frame(*fields: object) -> bytes:
+    payload = "".join(f"{f}\0" for f in fields).encode("ascii")
+    return _LEN.pack(len(payload)) + payload
+
+
+def raw_send_rate(host: str, port: int, fills: int) -> float:
+    """Messages per second the simulator sends: frames split and counted, nothing decoded.
+
+    Counted from the first read that holds a flood message to the read that completes the flood;
+    the messages of that first read arrived before the clock started, so they are not counted.
+    """
+    want = 4 * fills
+    with socket.create_connection((host, port)) as sock:
+        sock.settimeout(TIMEOUT)
+        version = b"v100..200"
+        sock.sendall(b"API\0" + _LEN.pack(len(version)) + version)
+        sock.sendall(_frame(START_API, 2, CLIENT_ID, ""))
+        buf = bytearray()
+        handshake_seen = False
+        count = before_clock = 0
+        first = last = 0.0
+        while count < want:
+            chunk = sock.recv(1 << 20)
+            if not chunk:
+                raise RuntimeError(f"simulator closed the connection after {count} of {want} flood messages")
+            last = time.perf_counter()
+            buf += chunk
+            pos, end = 0, len(buf)
+            while end - pos >= 4:
+                (size,) = _LEN.unpack_from(buf, pos)
+                stop = pos + 4 + size
+                if stop > end:
+                    break
+                if not handshake_seen:  # the version / connection-time reply is not a message
+                    handshake_seen = True
+                elif bytes(buf[pos + 4 : buf.index(0, pos + 4)]) in FLOOD_IDS:
+                    count += 1
+                pos = stop
+            del buf[:pos]
+            if count and not first:
+                first, before_clock = last, count
+    return (want - before_clock) / (last - first)
+
+
+def _linear_reader_run(self: Any) -> None:
+    """ibapi EReader.run with linear framing: the same message bytes onto the same queue."""
+    buf = bytearray()
+    conn = self.conn
+    while conn.isConnected():
+        try:
+            data = conn.socket.recv(1 << 16)
+        except socket.timeout:
+            continue
+        except (OSError, AttributeError):  # closed under us (AttributeError: socket set to None)
+            break
+        if not data:
+            conn.disconnect()
+            break
+        buf += data
+        pos, end = 0, len(buf)
+        while end - pos >= 4:
+            (size,) = _LEN.unpack_from(buf, pos)
+            if pos + 4 + size > end:
+                break
+            self.msg_queue.put(bytes(buf[pos + 4 : pos + 4 + size]))
+            pos += 4 + size
+        del buf[:pos]
+
+
+def ibapi_decode_rate(host: str, port: int, fills: int, stock_reader: bool = False) -> float:
+    """Messages per second a bare ibapi client decodes (callbacks counted, values dropped)."""
+    from ibapi import reader
+    from ibapi.client import EClient
+    from ibapi.wrapper import EWrapper
+
+    if not stock_reader:
+        reader.EReader.run = _linear_reader_run  # this process only
+
+    want = 4 * fills
+    done = threading.Event()
+
+    class Counter(EWrapper):
+        def __init__(self) -> None:
+            super().__init__()
+            self.count = 0
+            self.first = self.last = 0.0
+
+        def _one(self) -> None:
+            self.count += 1
+            if self.count == 1:
+                self.first = time.perf_counter()
+            elif self.count == want:
+                self.last = time.perf_counter()
+                done.set()
+
+        def execDetails(self, reqId, contract, execution):  # noqa: N802 (ibapi's names)
+            self._one()
+
+        def commissionAndFeesReport(self, commissionAndFeesReport):  # noqa: N802
+            self._one()
+
+        def orderStatus(self, *args):  # noqa: N802
+            self._one()
+
+        def openOrder(self, *args):  # noqa: N802
+            self._one()
+
+        def error(self, *args):  # the farm notices at connect; nothing to do
+            pass
+
+    counter = Counter()
+    client = EClient(counter)
+    client.connect(host, port, CLIENT_ID)
+    if not client.isConnected():
+        raise RuntimeError(f"ibapi could not connect to {host}:{port}")
+    thread = threading.Thread(target=client.run, daemon=True, name="ibapi-run")
+    thread.start()
+    try:
+        if not done.wait(TIMEOUT):
+            raise RuntimeError(f"ibapi decoded only {counter.count} of {want} flood messages in {TIMEOUT:.0f} s")
+    finally:
+        client.disconnect()
+        thread.join(10)
+    return (want - 1) / (counter.last - counter.first)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--fills", type=int, default=50_000, help="fills per client (4 messages each); default 50000")
+    p.add_argument("--stock-reader", action="store_true",
+                   help="keep ibapi's own EReader framing (quadratic in the burst: use a small --fills)")
+    args = p.parse_args(argv)
+    with simulator(args.fills) as (host, port):
+        sent = raw_send_rate(host, port, args.fills)
+    with simulator(args.fills) as (host, port):
+        decoded = ibapi_decode_rate(host, port, args.fills, stock_reader=args.stock_reader)
+    print(json.dumps({
+        "fills": args.fills,
+        "sim_send_msgs_per_s": round(sent),
+        "ibapi_decode_msgs_per_s": round(decoded),
+        "ratio_sim_over_ibapi": round(sent / decoded, 2),
+        "ibapi_reader": "stock" if args.stock_reader else "linear",
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
