@@ -120,6 +120,9 @@ class Session:
     def _run(self, client: EClient) -> None:
         try:
             client.run()
+        except Exception:  # ibapi decodes what was queued after a disconnect with no server version
+            log.warning("ibapi's message loop ended with an error (the resync recovers what it held)",
+                        exc_info=True)
         finally:
             with self._cond:
                 self._cond.notify_all()
