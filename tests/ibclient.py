@@ -49,10 +49,16 @@ class IBClient(EClient):
     def start(self, port: int, client_id: int = 1, host: str = "127.0.0.1") -> "IBClient":
         self.connect(host, port, client_id)
         assert self.isConnected(), "could not connect to the simulator"
-        self._thread = threading.Thread(target=self.run, daemon=True, name=f"ibapi-{client_id}")
+        self._thread = threading.Thread(target=self._loop, daemon=True, name=f"ibapi-{client_id}")
         self._thread.start()
         self.wait_for("nextValidId")
         return self
+
+    def _loop(self) -> None:
+        try:
+            self.run()
+        except TypeError:  # ibapi decodes what was queued after disconnect() with no server version
+            pass
 
     def stop(self) -> None:
         self.disconnect()
