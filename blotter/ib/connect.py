@@ -15,6 +15,8 @@ from ibapi.client import EClient
 from ibapi.connection import Connection
 from ibapi.wrapper import EWrapper
 
+import blotter.ib.reader  # noqa: F401  (gives ibapi the linear EReader, as Connection below gets a timeout)
+
 
 class ConnectError(Exception):
     """Could not connect; the message is one line for the user."""

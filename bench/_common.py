@@ -1,0 +1,210 @@
+"""What the bench scripts share: the simulator as a subprocess, a bare ibapi client, the headless app.
+
+Not a benchmark itself (run.py skips `_*.py`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import platform
+import queue
+import re
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+TIMEOUT = 600.0
+
+
+def machine() -> dict[str, Any]:
+    return {"python": platform.python_version(), "cpus": os.cpu_count()}
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of values; 0 for none."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, int(round(p / 100 * len(ordered) + 0.5)) - 1))
+    return ordered[rank]
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def rss_mb() -> float:
+    """Resident memory of this process (VmRSS), in MB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+@contextmanager
+def simulator(*args: str, paced: bool = False) -> Iterator[tuple[str, int, subprocess.Popen]]:
+    """A fresh `blotter-sim --port 0 ARGS...` subprocess (paced: bench/_paced_sim.py ARGS...);
+    yields (host, port, process)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    cmd = ([sys.executable, str(ROOT / "bench" / "_paced_sim.py"), *args] if paced
+           else [sys.executable, "-m", "blotter.sim.cli", "--port", "0", *args])
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        found = re.search(r"listening on (\S+):(\d+)", line)
+        if found is None:
+            raise RuntimeError(f"blotter-sim did not start (said {line!r}, exit code {proc.poll()})")
+        yield found.group(1), int(found.group(2)), proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def use_linear_reader(linear: bool) -> str:
+    """Give ibapi the blotter's linear reader (or keep its own); returns which one it uses."""
+    from ibapi import reader
+
+    if linear:
+        import blotter.ib.reader  # noqa: F401  (installs itself)
+    elif reader.EReader.__module__ != "ibapi.reader":
+        reader.EReader = reader.EReader.__mro__[1]  # back to ibapi's own
+    return "linear" if reader.EReader.__module__ != "ibapi.reader" else "stock"
+
+
+FLOOD_CALLBACKS = ("execDetails", "commissionAndFeesReport", "orderStatus", "openOrder")
+
+
+def bare_decode(host: str, port: int, want: int, client_id: int = 1) -> tuple[float, float]:
+    """A bare ibapi client that decodes `want` flood messages and drops them: (first, last) perf_counter."""
+    from ibapi.client import EClient
+    from ibapi.wrapper import EWrapper
+
+    done = threading.Event()
+    stamps = [0.0, 0.0, 0]
+
+    def one(*_: Any) -> None:
+        stamps[2] += 1
+        if stamps[2] == 1:
+            stamps[0] = time.perf_counter()
+        elif stamps[2] == want:
+            stamps[1] = time.perf_counter()
+            done.set()
+
+    class Counter(EWrapper):
+        def error(self, *args: Any) -> None:
+            pass
+
+    for name in FLOOD_CALLBACKS:
+        setattr(Counter, name, lambda self, *a: one())
+    client = EClient(Counter())
+    client.connect(host, port, client_id)
+    if not client.isConnected():
+        raise RuntimeError(f"ibapi could not connect to {host}:{port}")
+    thread = threading.Thread(target=client.run, daemon=True, name="ibapi-run")
+    thread.start()
+    try:
+        if not done.wait(TIMEOUT):
+            raise RuntimeError(f"ibapi decoded only {stamps[2]} of {want} flood messages in {TIMEOUT:.0f} s")
+    finally:
+        client.disconnect()
+        thread.join(10)
+    return stamps[0], stamps[1]
+
+
+class Tap:
+    """The session's sink: stamps what passes (perf_counter) and hands it to the app's queue."""
+
+    def __init__(self, on_event: Callable[[Any, float], None] | None = None) -> None:
+        self.events: "queue.SimpleQueue[Any]" = queue.SimpleQueue()
+        self.on_event = on_event
+
+    def put(self, event: Any) -> None:
+        if self.on_event is not None:
+            self.on_event(event, time.perf_counter())
+        self.events.put(event)
+
+
+def session_and_app(host: str, port: int, client_id: int, tap: Tap, **settings: Any):  # type: ignore[no-untyped-def]
+    """A connected Session and a BlotterApp over it (not running yet)."""
+    from blotter.config import Settings
+    from blotter.ib.session import Session, SessionConfig
+    from blotter.ui.app import BlotterApp
+
+    session = Session(SessionConfig(host=host, port=port, client_id=client_id, connect_timeout=10), tap.put)
+    session.connect()
+    app = BlotterApp(Settings(host=host, port=port, client_id=client_id, **settings), session, tap.events)
+    return session, app
+
+
+class FrameClock:
+    """Stamps every frame the app composes (perf_counter), and renders it to text as a terminal would.
+
+    Headless Textual composes each update but skips turning it into terminal output; here that
+    output is built (and dropped) so a frame costs what it costs on a real terminal.
+    """
+
+    def __init__(self, app: Any, on_frame: Callable[[float], None] | None = None) -> None:
+        self.app = app
+        self.frames: list[float] = []
+        self.cpu: list[float] = []  # the UI thread's CPU time (time.thread_time) at each frame
+        self.on_frame = on_frame
+        original = app._display
+
+        def display(screen: Any, renderable: Any) -> None:
+            original(screen, renderable)
+            if renderable is not None:
+                renderable.render_segments(app.console)
+                now = time.perf_counter()
+                self.frames.append(now)
+                self.cpu.append(time.thread_time())
+                if self.on_frame is not None:
+                    self.on_frame(now)
+
+        app._display = display
+
+    def next_after(self, t: float) -> float | None:
+        """The first frame composed after time t (None: none yet)."""
+        at = bisect.bisect_right(self.frames, t)
+        return self.frames[at] if at < len(self.frames) else None
+
+    async def wait_after(self, t: float, timeout: float = 10.0) -> int:
+        """Wait for the first frame composed after perf_counter time t; its index."""
+        import asyncio
+
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            at = bisect.bisect_right(self.frames, t)
+            if at < len(self.frames):
+                return at
+            await asyncio.sleep(0.001)
+        raise RuntimeError("no frame came")
+
+
+class StubCommands:
+    """Commands for an app fed straight from a queue: connected, sends nothing."""
+
+    def __init__(self) -> None:
+        from blotter.domain.events import ConnState
+
+        self.state = ConnState.CONNECTED
+        self.server_version = 200
+        self.accounts = ("DU1234567",)
+        self.last_received = time.time()
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *a, **k: None

@@ -1,0 +1,58 @@
+"""Child process of bench/startup.py (not a benchmark itself).
+
+`_startup_child.py MARKER blotter`: runs `blotter --demo` (blotter.cli.main) and writes time.time() to
+MARKER when the first frame showing connected data is composed (the status line connected and the
+simulator's orders in the Store), then quits. `_startup_child.py MARKER bare`: a bare Textual app with
+one static DataTable, marker at its first frame. The marker is a patch of App._display made here,
+in this process only; the app itself needs no hook for it.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+MARKER, KIND = sys.argv[1], sys.argv[2]
+
+
+def mark() -> None:
+    with open(MARKER, "w") as out:
+        out.write(repr(time.time()))
+
+
+def hook(app_class, ready) -> None:  # type: ignore[no-untyped-def]
+    original = app_class._display
+
+    def display(self, screen, renderable):  # type: ignore[no-untyped-def]
+        original(self, screen, renderable)
+        if renderable is not None and not getattr(self, "_bench_marked", False) and ready(self):
+            self._bench_marked = True
+            mark()
+            self.call_later(self.exit)
+    app_class._display = display
+
+
+if KIND == "bare":
+    from textual.app import App
+    from textual.widgets import DataTable
+
+    class Bare(App):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield DataTable()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("Time", "Side", "Qty", "Symbol", "Price")
+            for i in range(20):
+                table.add_row("10:00:00", "BOT", "100", "AAPL", f"{100 + i}.00")
+
+    hook(Bare, lambda app: True)
+    Bare().run()
+else:
+    from blotter.domain.events import ConnState
+    from blotter.ui.app import BlotterApp
+
+    hook(BlotterApp, lambda app: app.store.connection.state is ConnState.CONNECTED and bool(app.store.orders()))
+    from blotter.cli import main
+
+    sys.exit(main(["--demo"]))

@@ -1,0 +1,100 @@
+"""Target 5: from the key that transmits to the bytes on the socket, under the pacing limit.
+
+A quiet `blotter-sim --record FILE` subprocess; the real Session places `--orders` limit orders far
+from the market; a headless BlotterApp (App.run_test) shows them. Then, one every `--gap` seconds
+(well under the 50 messages/s limit), the pilot presses `c` on the selected order and, stamped with
+time.time() just before it, the `y` that confirms and transmits. The simulator's recorder writes the
+time.time() at which it took each request off the socket; the latency is that time minus the stamp.
+Prints one JSON object (ms; target: p99 <= 5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from _common import Tap, machine, ms, percentile, session_and_app, simulator, use_linear_reader
+
+CANCEL_ORDER = "4"
+
+
+def cancels(record: Path) -> dict[int, float]:
+    """order id -> time the simulator received its cancelOrder."""
+    out: dict[int, float] = {}
+    for line in record.read_text().splitlines():
+        entry = json.loads(line)
+        fields = entry["fields"]
+        if entry["dir"] == "in" and fields and fields[0] == CANCEL_ORDER:
+            for f in fields[1:3]:
+                if f.lstrip("-").isdigit() and int(f) > 0:
+                    out.setdefault(int(f), entry["t"])
+                    break
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--orders", type=int, default=60)
+    p.add_argument("--gap", type=float, default=0.1, help="seconds between transmits")
+    args = p.parse_args(argv)
+    use_linear_reader(True)
+    from blotter.domain import events as ev
+
+    pressed: dict[int, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        record = Path(tmp) / "record.jsonl"
+        with simulator("--scenario", "quiet", "--record", str(record)) as (host, port, _):
+            tap = Tap()
+            session, app = session_and_app(host, port, 1, tap)
+            contract = ev.ContractRef(symbol="AAPL", sec_type="STK", exchange="SMART", currency="USD")
+
+            async def drive() -> None:
+                async with app.run_test(headless=True, size=(160, 50)) as pilot:
+                    for i in range(args.orders):
+                        session.place(contract, ev.OrderFields(action="BUY", total_quantity=Decimal(1),
+                                                               order_type="LMT", lmt_price=1.0 + i / 100, tif="DAY"))
+                    deadline = time.monotonic() + 60
+                    while time.monotonic() < deadline:
+                        await pilot.pause(0.1)
+                        working = [r for r in app.store.working() if not r.local]
+                        if len(working) >= args.orders:
+                            break
+                    await pilot.press("1")
+                    await pilot.pause(1.2)  # the placing burst is out of the one-second pacing window
+                    while True:
+                        row = app.selected_order()
+                        if row is None or app.why_not("cancel") is not None:
+                            break
+                        await pilot.press("c")
+                        await pilot.pause()
+                        t0 = time.time()
+                        await pilot.press("y")
+                        pressed[row.order_id] = t0
+                        await pilot.pause(args.gap)
+                        while app.selected_order() is not None and app.selected_order().order_id == row.order_id:
+                            await pilot.pause(0.02)
+                    await pilot.pause(0.5)
+
+            try:
+                asyncio.run(drive())
+            finally:
+                session.stop()
+        got = cancels(record)
+    lat = [got[oid] - t for oid, t in pressed.items() if oid in got]
+    print(json.dumps({
+        "transmits": len(pressed), "on_socket": len(lat),
+        "key_to_socket_ms": {"p50": ms(percentile(lat, 50)), "p99": ms(percentile(lat, 99)),
+                             "max": ms(max(lat, default=0))},
+        "target_p99_ms": 5, "met": bool(lat) and percentile(lat, 99) <= 0.005, **machine(),
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""Target 3: with 100,000 fills held, the UI time of scrolling, filtering and a new fill; and memory.
+
+A headless BlotterApp with every pane (App.run_test) is fed straight through its queue (the Store +
+pump path, no socket): a connection, `--orders` orders (half still working, half filled) and
+`--fills` fills with their commission reports spread over them. Then, each operation repeated:
+
+- scroll: j / k / pagedown / pageup in the fills table;
+- filter: `/`, then a word typed a key at a time (each key re-filters all the fills), Esc; twice;
+- new fill: one execution and its commission queued, then the app's pump.
+
+UI time of one operation = the UI thread's CPU time (time.thread_time) from just before the key
+(or pump) to the first frame composed after it, the frame rendered to terminal text as a real
+terminal needs. Memory: VmRSS of the process holding it all. Prints one JSON object
+(ms, MB; targets: p99 <= 20 ms, <= 300 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import queue
+import sys
+import time
+from decimal import Decimal
+from typing import Any
+
+from _common import FrameClock, StubCommands, machine, ms, percentile, rss_mb
+
+SYMBOLS = ("AAPL", "MSFT", "SPY", "QQQ", "IBM", "TSLA", "NVDA", "AMZN")
+
+
+def events(orders: int, fills: int) -> list[Any]:
+    from blotter.domain import events as ev
+
+    out: list[Any] = [ev.Connection(ev.ConnState.CONNECTED, "bench", "127.0.0.1", 7497, 1, 200, time.time())]
+    per_order = max(1, fills // orders)
+    made = 0
+    for o in range(orders):
+        symbol = SYMBOLS[o % len(SYMBOLS)]
+        contract = ev.ContractRef(con_id=1000 + o % len(SYMBOLS), symbol=symbol, sec_type="STK",
+                                  exchange="SMART", currency="USD")
+        action = "BUY" if o % 2 == 0 else "SELL"
+        n = per_order if o < orders - 1 else fills - made
+        working = o % 2 == 1
+        total = Decimal(100 * n + (100 if working else 0))
+        order = ev.OrderFields(action=action, total_quantity=total, order_type="LMT", lmt_price=100.0 + o % 50,
+                               tif="DAY", account="DU1234567")
+        perm = 5_000_000 + o
+        out.append(ev.OpenOrder(o + 1, 1, perm, contract, order, "Submitted", received=time.time()))
+        for f in range(n):
+            exec_id = f"0000e0d5.{made:08x}.01.01"
+            out.append(ev.Execution(-1, exec_id, o + 1, 1, perm, contract, "20261120 10:00:00 US/Eastern",
+                                    "DU1234567", "ISLAND", "BOT" if action == "BUY" else "SLD", Decimal(100),
+                                    100.0 + (made % 97) / 100, Decimal(100 * (f + 1)), 100.0, received=time.time()))
+            out.append(ev.Commission(exec_id, 1.0, "USD", None, received=time.time()))
+            made += 1
+        status = "Submitted" if working else "Filled"
+        out.append(ev.StatusUpdate(o + 1, status, Decimal(100 * n), total - Decimal(100 * n), 100.0, perm, 0, 100.0,
+                                   1, received=time.time()))
+    return out
+
+
+async def measure(app: Any, fill_events: list[Any], repeat: int) -> dict[str, list[float]]:
+    from blotter.domain import events as ev
+
+    timings: dict[str, list[float]] = {"scroll": [], "filter": [], "new_fill": []}
+    async with app.run_test(headless=True, size=(160, 50)) as pilot:
+        deadline = time.monotonic() + 600
+        while not app.events.empty() and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        # a day of fills arrived over hours: give the fills pane the idle time it uses to read their text
+        # for filtering (FillsPane._index_slice, a slice every 0.1 s) before measuring
+        fills = app.pane("fills")
+        while getattr(fills, "_indexed", len(fills.table.keys)) < app.store.fill_count() \
+                and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        clock = FrameClock(app)
+        timings["rss_mb"] = [rss_mb()]
+        timings["held_fills"] = [app.store.fill_count()]
+
+        async def timed(name: str, act: Any) -> None:
+            await pilot.pause()
+            c0, t0 = time.thread_time(), time.perf_counter()
+            await act()
+            at = await clock.wait_after(t0)
+            timings[name].append(clock.cpu[at] - c0)
+
+        await pilot.press("2")
+        for i in range(repeat):
+            await timed("scroll", lambda k=("k", "j", "pageup", "pagedown")[i % 4]: pilot.press(k))
+        for word in ("aapl sld", "isl 10"):
+            await pilot.press("slash")
+            for ch in word:
+                await timed("filter", lambda c=ch: pilot.press("space" if c == " " else c))
+                if ch == word[0]:
+                    timings.setdefault("filter_first", []).append(timings["filter"][-1])
+            await pilot.press("escape")
+        template = fill_events[-2:]
+        for i in range(repeat):
+            ex, cm = template
+            exec_id = f"0000beef.{i:08x}.01.01"
+            app.events.put(ev.Execution(**{**ex.__dict__, "exec_id": exec_id, "received": time.time()}))
+            app.events.put(ev.Commission(**{**cm.__dict__, "exec_id": exec_id, "received": time.time()}))
+            await timed("new_fill", lambda: _pump(app))
+    return timings
+
+
+async def _pump(app: Any) -> None:
+    app.pump()
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--fills", type=int, default=100_000)
+    p.add_argument("--orders", type=int, default=1_000, help="orders the fills belong to (default 1000)")
+    p.add_argument("--repeat", type=int, default=60, help="times each operation is measured")
+    args = p.parse_args(argv)
+    from blotter.config import Settings
+    from blotter.ui.app import BlotterApp
+
+    q: "queue.SimpleQueue[Any]" = queue.SimpleQueue()
+    feed = events(args.orders, args.fills)
+    for e in feed:
+        q.put(e)
+    app = BlotterApp(Settings(client_id=1), StubCommands(), q)  # type: ignore[arg-type]
+    t = asyncio.run(measure(app, [e for e in feed if type(e).__name__ in ("Execution", "Commission")], args.repeat))
+
+    def stats(values: list[float]) -> dict[str, float]:
+        return {"n": len(values), "p50": ms(percentile(values, 50)), "p99": ms(percentile(values, 99)),
+                "max": ms(max(values, default=0))}
+
+    out = {"fills": int(t["held_fills"][0]), "orders": args.orders,
+           "scroll_ms": stats(t["scroll"]), "filter_key_ms": stats(t["filter"]), "new_fill_ms": stats(t["new_fill"]),
+           "filter_first_key_ms": [ms(v) for v in t.get("filter_first", [])],
+           "rss_mb": t["rss_mb"][0], "targets": {"op_p99_ms": 20, "rss_mb": 300}}
+    out["met"] = all(out[k]["p99"] <= 20 for k in ("scroll_ms", "filter_key_ms", "new_fill_ms")) and out["rss_mb"] <= 300
+    out.update(machine())
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

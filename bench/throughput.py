@@ -1,0 +1,112 @@
+"""Target 1: how fast the blotter absorbs a flood of fills, against a bare ibapi client, in one run.
+
+Two runs, each on a fresh `blotter-sim --scenario flood --fills N` subprocess (N fills of the
+client's own orders right after START_API, four messages each: execDetails, openOrder, orderStatus,
+commission report):
+
+- bare: an ibapi EClient whose EWrapper counts the four callbacks and drops them, timed from the
+  first flood callback to the 4*N-th;
+- blotter: the real Session (its resync included) feeding a headless BlotterApp with every pane
+  mounted (App.run_test), timed from the first flood event the bridge hands on to the first moment
+  the Store holds all N fills, the queue is empty and the panes have been told.
+
+Both use the blotter's linear reader (blotter.ib.reader): ibapi's own is quadratic under a burst and
+does not finish 100,000 fills (`--stock-reader` keeps it, for a small --fills only).
+
+Prints one JSON object; `ratio` is the blotter's rate over the bare client's (target: >= 0.8).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from typing import Any
+
+from _common import TIMEOUT, Tap, bare_decode, machine, rss_mb, session_and_app, simulator, use_linear_reader
+
+FLOOD_TYPES = ("Execution", "Commission", "StatusUpdate", "OpenOrder")
+
+
+def blotter_rate(host: str, port: int, fills: int, profile: str | None) -> dict[str, Any]:
+    """Flood messages per second the blotter takes in: decoded, applied to the Store, panes updated."""
+    first: list[float] = []
+    counted = [0]
+
+    def seen(event: Any, at: float) -> None:
+        if type(event).__name__ in FLOOD_TYPES:
+            counted[0] += 1
+            if not first:
+                first.append(at)
+
+    tap = Tap(seen)
+    session, app = session_and_app(host, port, 1, tap)
+    result: dict[str, Any] = {}
+
+    async def drive() -> None:
+        async with app.run_test(headless=True, size=(160, 50)) as pilot:
+            deadline = time.perf_counter() + TIMEOUT
+            while time.perf_counter() < deadline:
+                await asyncio.sleep(0.005)
+                if app.store.fill_count() >= fills and tap.events.empty():
+                    end = time.perf_counter()
+                    break
+            else:
+                raise RuntimeError(f"the blotter took in {app.store.fill_count()} of {fills} fills")
+            await pilot.pause()
+            table = app.pane("fills").table
+            result.update(seconds=end - first[0], rows=len(table.keys), messages=counted[0])
+
+    profiler = None
+    if profile:
+        from pyinstrument import Profiler
+        profiler = Profiler(interval=0.001, async_mode="disabled")
+        profiler.start()
+    try:
+        asyncio.run(drive())
+    finally:
+        if profiler is not None:
+            profiler.stop()
+            with open(profile, "w") as out:
+                out.write(profiler.output_text(unicode=True, color=False, show_all=False))
+        session.stop()
+    result["rss_mb"] = rss_mb()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--fills", type=int, default=100_000, help="fills in the flood (4 messages each); default 100000")
+    p.add_argument("--stock-reader", action="store_true", help="keep ibapi's quadratic EReader (small --fills only)")
+    p.add_argument("--profile", metavar="FILE", help="write a pyinstrument profile of the blotter run to FILE")
+    p.add_argument("--only", choices=("bare", "blotter"), help="run one side only")
+    args = p.parse_args(argv)
+    reader = use_linear_reader(not args.stock_reader)
+    want = 4 * args.fills
+    out: dict[str, Any] = {"fills": args.fills, "flood_messages": want}
+    if args.only != "blotter":
+        with simulator("--scenario", "flood", "--fills", str(args.fills)) as (host, port, _):
+            t0, t1 = bare_decode(host, port, want)
+        out["bare_msgs_per_s"] = round((want - 1) / (t1 - t0))
+    if args.only != "bare":
+        with simulator("--scenario", "flood", "--fills", str(args.fills)) as (host, port, _):
+            got = blotter_rate(host, port, args.fills, args.profile)
+        out["blotter_msgs_per_s"] = round(want / got["seconds"])
+        out["blotter_seconds"] = round(got["seconds"], 2)
+        out["blotter_messages_taken"] = got["messages"]  # the flood plus what the resync brought again
+        out["fills_rows"] = got["rows"]
+        out["blotter_rss_mb"] = got["rss_mb"]
+    if "bare_msgs_per_s" in out and "blotter_msgs_per_s" in out:
+        out["ratio"] = round(out["blotter_msgs_per_s"] / out["bare_msgs_per_s"], 2)
+        out["target_ratio"] = 0.8
+        out["met"] = out["ratio"] >= 0.8
+    out["ibapi_reader"] = reader
+    out.update(machine())
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""A linear framing reader thread in place of ibapi's EReader, which is quadratic under a burst.
+
+ibapi 10.50.2's EReader appends 4 KB reads to one `bytes` object until a read comes back short, then
+re-slices the rest of that object after every message: a burst of 20,000 fills takes minutes to
+frame. LinearReader reads the socket into one bytearray, cuts every complete length-prefixed frame
+out of it in a single pass, and puts each payload on the client's msg_queue exactly as EReader does
+(the same bytes, in the same order), so EClient.run and the decoder see no difference.
+
+Importing this module makes every EClient created afterwards use it (`install()`), the same way
+blotter.ib.connect gives ibapi its Connection.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import struct
+from typing import Any
+
+from ibapi import reader as ibapi_reader
+
+log = logging.getLogger("blotter.ib")
+
+_LEN = struct.Struct("!I")
+READ_SIZE = 1 << 16  # bytes a recv asks for: a burst is read in a few large reads, not many 4 KB ones
+
+
+def frames(buf: bytearray) -> tuple[list[bytes], int]:
+    """The complete length-prefixed frames at the start of `buf` (payloads only), and the bytes they used.
+
+    A zero-length frame carries nothing and is skipped (ibapi's reader would wait on it for ever).
+    """
+    out: list[bytes] = []
+    pos, end = 0, len(buf)
+    view = memoryview(buf)
+    try:
+        while end - pos >= 4:
+            (size,) = _LEN.unpack_from(buf, pos)
+            stop = pos + 4 + size
+            if stop > end:
+                break
+            if size:
+                out.append(bytes(view[pos + 4:stop]))
+            pos = stop
+    finally:
+        view.release()  # a bytearray with a live view cannot be resized
+    return out, pos
+
+
+class LinearReader(ibapi_reader.EReader):
+    """ibapi's EReader with linear framing: one bytearray, consumed from the front once per read."""
+
+    def __init__(self, conn: Any, msg_queue: Any) -> None:
+        super().__init__(conn, msg_queue)
+        self.name = "ibapi-reader"
+        self.daemon = True
+
+    def received(self, messages: list[bytes]) -> None:
+        """Hand the messages of one read on, in order, to EClient.run (a hook for measuring)."""
+        put = self.msg_queue.put
+        for message in messages:
+            put(message)
+
+    def run(self) -> None:
+        conn = self.conn
+        buf = bytearray()
+        try:
+            while conn.isConnected():
+                sock = conn.socket
+                if sock is None:
+                    break
+                try:
+                    data = sock.recv(READ_SIZE)
+                except socket.timeout:
+                    continue
+                except OSError:  # reset, or closed under us by disconnect()
+                    conn.disconnect()
+                    break
+                if not data:  # TWS closed the connection
+                    conn.disconnect()
+                    break
+                buf += data
+                messages, used = frames(buf)
+                if used:
+                    del buf[:used]
+                    self.received(messages)
+        except Exception:
+            log.exception("unhandled exception in the ibapi reader thread")
+            conn.disconnect()
+
+
+def install() -> None:
+    """Make ibapi's EClient.connect start a LinearReader (it builds `reader.EReader` by that name)."""
+    ibapi_reader.EReader = LinearReader  # type: ignore[misc]
+
+
+install()
