@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time as _time
 from decimal import Decimal
-from typing import Any, Callable, Hashable
+from typing import Any, Callable, Hashable, Iterable
 
 from rich.style import Style
 from textual.containers import Vertical
@@ -30,6 +30,25 @@ STATUS_MEANING = {
     OrderStatus.INACTIVE: "status-rejected", OrderStatus.UNKNOWN: "status-pending",
 }
 LIQUIDITY = {1: "add", 2: "rem", 3: "out"}
+INDEX_EVERY, INDEX_SLICE = 0.1, 1_000  # seconds between slices of fills' filter text, fills a slice
+
+
+def _memo(fn: Callable[[Any], str], size: int = 65_536) -> Callable[[Any], str]:
+    """fn with its answers kept (up to `size`, then started afresh): a day of fills repeats its
+    prices, sizes and seconds, and formatting them (strptime, Decimal) costs more than a lookup."""
+    seen: dict[Any, str] = {}
+
+    def cached(value: Any) -> str:
+        text = seen.get(value)
+        if text is None:
+            if len(seen) >= size:
+                seen.clear()
+            text = seen[value] = fn(value)
+        return text
+    return cached
+
+
+_clock, _price, _qty, _money = _memo(local_clock), _memo(price), _memo(qty), _memo(money)
 
 
 def side_meaning(side: str) -> str:
@@ -58,6 +77,8 @@ class Pane(Vertical):
         self.filter_input = Input(placeholder="filter: symbol, side, status… (Enter keeps it, Esc clears)",
                                   classes="filter")
         self.filter_text = ""
+        self._words: list[str] = []
+        self._texts: dict[Hashable, str] = {}  # key -> its cells' text, lower case: what a filter searches
         self.sort_column: int | None = None
         self.sort_descending = False
         self.hint = ""
@@ -90,13 +111,42 @@ class Pane(Vertical):
     # -- view ---------------------------------------------------------------------------------
 
     def matches(self, key: Hashable) -> bool:
-        if not self.filter_text:
+        if not self._words:
             return True
-        text = " ".join(cell[0] for cell in self.cells(key)).lower()
-        return all(word in text for word in self.filter_text.lower().split())
+        text = self._text(key)
+        return all(word in text for word in self._words)
+
+    def _text(self, key: Hashable) -> str:
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = " ".join(cell[0] for cell in self.cells(key)).lower()
+        return text
+
+    def _filtered(self, keys: list[Hashable]) -> list[Hashable]:
+        """The keys whose text holds every word of the filter (one pass a word, narrowing as it goes)."""
+        texts, text = self._texts, self._text
+        for word in self._words:
+            keys = [k for k in keys if word in (texts.get(k) or text(k))]
+        return keys
+
+    def forget(self, keys: Iterable[Hashable]) -> None:
+        """These rows' text changed: a filter must read them again."""
+        for key in keys:
+            self._texts.pop(key, None)
+
+    def set_filter(self, text: str) -> None:
+        """Filter the view; a filter that only adds to the last one narrows the rows in view, not all rows."""
+        narrower = bool(self.filter_text) and text.lower().startswith(self.filter_text.lower())
+        self.filter_text = text
+        self._words = text.lower().split()
+        if narrower:
+            self.table.set_keys(self._filtered(self.table.keys))
+            self.retitle()
+        else:
+            self.rebuild()
 
     def view_keys(self) -> list[Hashable]:
-        keys = [k for k in self.all_keys() if self.matches(k)]
+        keys = self._filtered(self.all_keys())
         if self.sort_column is not None:
             col = self.sort_column
             keys.sort(key=lambda k: _sortable(self.cells(k)[col][0]), reverse=self.sort_descending)
@@ -145,8 +195,7 @@ class Pane(Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.filter_text = event.value.strip()
-        self.rebuild()
+        self.set_filter(event.value.strip())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -212,10 +261,12 @@ class OrdersPane(Pane):
         ]
 
     def apply(self, changes: Changes) -> None:
+        self.forget(changes.orders_updated)
+        self.forget(changes.orders_removed)
         for old, new in changes.orders_rekeyed:
             self.table.replace_key(old, new)
         moved = [k for k in (*changes.orders_added, *changes.orders_updated)
-                 if (k in self.table._index) != (self._belongs(k) and self.matches(k))]
+                 if self.table.has(k) != (self._belongs(k) and self.matches(k))]
         if moved or changes.orders_removed:
             self.rebuild()
         else:
@@ -246,9 +297,29 @@ class FillsPane(Pane):
 
     def __init__(self, store: Store, style_of: Callable[[str], Style]) -> None:
         super().__init__(store, style_of, id="fills", follow=True)
+        self._all: list[Hashable] | None = None  # every fill's key in arrival order (the Store never drops one)
+        self._indexed = 0  # fills before this one in _all have had their filter text made
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(INDEX_EVERY, self._index_slice)
+
+    def _index_slice(self) -> None:
+        """Make the filter text of a slice of fills between frames, so the first `/` on a day of fills
+        does not stop the screen while it reads them all."""
+        keys = self._all
+        if keys is None or self._indexed >= len(keys):
+            return
+        end = min(len(keys), self._indexed + INDEX_SLICE)
+        text = self._text
+        for key in keys[self._indexed:end]:
+            text(key)
+        self._indexed = end
 
     def all_keys(self) -> list[Hashable]:
-        return [f.base_id for f in self.store.fills()]
+        if self._all is None:
+            self._all = [f.base_id for f in self.store.fills()]
+        return list(self._all)
 
     def cells(self, key: Hashable) -> list[Cell]:
         f: FillRow | None = self.store.fill(key)  # type: ignore[arg-type]
@@ -256,17 +327,20 @@ class FillsPane(Pane):
             return [("", None)] * len(self.COLUMNS)
         pnl_meaning = None if not f.realized_pnl else ("pnl-gain" if f.realized_pnl > 0 else "pnl-loss")
         return [
-            (local_clock(f.time), "muted"), (f.side, side_meaning(f.side)), (qty(f.shares), None),
-            (f.contract.display, None), (price(f.price), None), (f.exchange, None),
+            (_clock(f.time), "muted"), (f.side, side_meaning(f.side)), (_qty(f.shares), None),
+            (f.contract.display, None), (_price(f.price), None), (f.exchange, None),
             (ident(f.order_id, f.perm_id), None), (LIQUIDITY.get(f.liquidity, ""), "muted"),
-            (money(f.commission), None), (f.commission_currency, "muted"), (money(f.realized_pnl), pnl_meaning),
+            (_money(f.commission), None), (f.commission_currency, "muted"), (_money(f.realized_pnl), pnl_meaning),
             (f.exec_id, "muted"),
         ]
 
     def apply(self, changes: Changes) -> None:
         if changes.fills_added:
+            if self._all is not None:
+                self._all += changes.fills_added
             self.add_keys(list(changes.fills_added))
         if changes.fills_updated:
+            self.forget(changes.fills_updated)
             if self.sort_column is not None:
                 self.rebuild()
             else:
@@ -300,6 +374,7 @@ class TotalsPane(Pane):
 
     def apply(self, changes: Changes) -> None:
         if changes.totals_changed:
+            self._texts.clear()
             self.rebuild()
         else:
             self.retitle()

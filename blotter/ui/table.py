@@ -59,7 +59,7 @@ class LineTable(ScrollView, can_focus=True):
         self.cells = cells
         self.style_of = style_of
         self.keys: list[Hashable] = []
-        self._index: dict[Hashable, int] = {}
+        self._positions: dict[Hashable, int] | None = {}  # key -> line; None: to be made when next asked
         self.cursor = 0
         self.follow = follow  # keep the cursor on the newest row while it is on the last one
         self._width = sum(c.width + 1 for c in self.columns)
@@ -71,9 +71,12 @@ class LineTable(ScrollView, can_focus=True):
         """Replace every row (a new filter or sort); keeps the cursor on the same key if it is still there."""
         current = self.current_key
         self.keys = list(keys)
-        self._index = {k: i for i, k in enumerate(self.keys)}
-        if current is not None and current in self._index:
-            self.cursor = self._index[current]
+        self._positions = None  # made when next asked: a filter keystroke over a day of fills skips it
+        if current is not None:
+            try:
+                self.cursor = self.keys.index(current)
+            except ValueError:
+                pass
         self.cursor = min(self.cursor, max(len(self.keys) - 1, 0))
         self._sized()
         self.refresh()
@@ -85,9 +88,10 @@ class LineTable(ScrollView, can_focus=True):
             return
         at_end = self.follow and self.cursor >= len(self.keys) - 1
         start = len(self.keys)
-        for key in keys:
-            self._index[key] = len(self.keys)
-            self.keys.append(key)
+        if self._positions is not None:
+            for at, key in enumerate(keys, start):
+                self._positions[key] = at
+        self.keys.extend(keys)
         self._sized()
         self.refresh_lines(start + 1, len(keys))
         if at_end:
@@ -107,6 +111,15 @@ class LineTable(ScrollView, can_focus=True):
             self.keys[index] = new
             self._index[new] = index
             self.refresh_line(index + 1)
+
+    @property
+    def _index(self) -> dict[Hashable, int]:
+        if self._positions is None:
+            self._positions = {k: i for i, k in enumerate(self.keys)}
+        return self._positions
+
+    def has(self, key: Hashable) -> bool:
+        return key in self._index
 
     @property
     def current_key(self) -> Hashable | None:
