@@ -200,14 +200,14 @@ class Pane(Vertical):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self._filtering(False)
-        self.table.focus()
+        self.screen.set_focus(self.table)  # at once: the next key is for the table
 
     def on_key(self, event: Any) -> None:
         if event.key == "escape" and self.filter_input.has_focus:
             event.stop()
             self.filter_input.value = ""
             self._filtering(False)
-            self.table.focus()
+            self.screen.set_focus(self.table)
 
 
 def _sortable(text: str) -> tuple[int, Any]:
