@@ -118,7 +118,8 @@ def test_type_an_order_see_it_working_then_cancel_it_by_keys(blotter: Terminal):
     blotter.keys("y")
     blotter.wait(lambda s: "Open orders (0)" in s, "the order gone from the open orders")
     blotter.keys("d")
-    screen = blotter.wait(lambda s: "Finished orders (1)" in s, "the finished view")
-    assert "Cancelled" in next(line for line in orders_pane(screen).splitlines() if "199.99" in line)
+    blotter.wait(lambda s: "Finished orders (1)" in s and any(
+        "199.99" in line and "Cancelled" in line and line.startswith("│") for line in orders_pane(s).splitlines()),
+        "our order Cancelled in the finished view")
     blotter.keys("q")
     assert blotter.wait_exit() == 0
