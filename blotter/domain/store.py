@@ -3,7 +3,8 @@
 Orders are keyed by perm id once TWS gave one, by (client id, order id) before: when the perm id
 arrives for a (client, order id) row, the row is re-keyed (Changes lists the old key removed, the new
 one added, and the pair in orders_rekeyed). Executions are the truth for filled and avg price (see
-orders.py). Applying the same events again (a replay after a reconnect) changes nothing.
+orders.py). Applying the same events again (a replay after a reconnect) changes nothing, so the day a
+journal held can be loaded first (`load`) and TWS's resync applied on top of it.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class Store:
         self._new_what_if: dict[int, None] = {}
         self._sent: dict[str, int] = {}  # requests this blotter sent today, by kind
         self._seen_sent: set[OrderSent] = set()
+        self._unconfirmed = False
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -121,6 +123,11 @@ class Store:
         return self._connection
 
     @property
+    def unconfirmed(self) -> bool:
+        """Rows came from the journal (`load`) and TWS has not resynced since: they may be stale."""
+        return self._unconfirmed
+
+    @property
     def client_id(self) -> int | None:
         """This blotter's client id, from the last CONNECTED event (None before)."""
         return self._client_id
@@ -136,6 +143,24 @@ class Store:
             if handler is not None:
                 handler(self, event)
         return self._flush(connection)
+
+    def load(self, recorded: Iterable[Event], client_id: int | None = None) -> Changes:
+        """Apply events a journal recorded earlier, before TWS answers; the picture is unconfirmed until
+        the next Resynced. Errors attach to the orders of the client that sent requests that day (this
+        `client_id` if it did, else the first that did)."""
+        recorded = list(recorded)
+        own = self._client_id
+        if own is None:
+            senders = [e.client_id for e in recorded if isinstance(e, OrderSent)]
+            self._client_id = client_id if client_id in senders or not senders else senders[0]
+        try:
+            changes = self.apply(recorded)
+        finally:
+            if own is None:
+                self._client_id = own
+        if changes and not self._connection.resynced:
+            self._unconfirmed = True
+        return changes
 
     def _key(self, perm_id: int, client_id: int, order_id: int) -> OrderKey | None:
         return self._book.key(perm_id, client_id, order_id)
@@ -289,6 +314,7 @@ class Store:
                 ev.server_version or old.server_version, ev.at, old.resynced and ev.state in _KEEPS_RESYNC)
 
     def _on_resynced(self, ev: Resynced) -> None:
+        self._unconfirmed = False
         old = self._connection
         self._connection = ConnectionInfo(old.state, old.detail, old.host, old.port, old.client_id,
                                           old.server_version, old.since, True)

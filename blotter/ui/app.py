@@ -1,25 +1,32 @@
 """The blotter's Textual app: status line, the four panes, the keys, and the pump from queue to Store.
 
 A timer drains the event queue in batches (never one call per event), applies each batch to the
-Store and tells each pane what changed, so a frame redraws only changed rows.
+Store and tells each pane what changed, so a frame redraws only changed rows. Each batch is also
+handed to the journal (its writer thread does the writing); the day the journal held is loaded first,
+shown as unconfirmed until TWS's resync. `D` shows an earlier day from the journal, read-only.
 """
 
 from __future__ import annotations
 
+import asyncio
+import csv
 import queue
 import time
-from typing import Any, Callable, Iterable
+from pathlib import Path
+from typing import Any, Callable, Iterable, Protocol, Sequence
 
 from rich.style import Style
 from textual.app import App, ComposeResult, SystemCommand
-from textual.screen import Screen
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
 from textual.containers import Horizontal, Vertical
 from textual.theme import Theme
-from textual.widgets import Footer, Input
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Label, OptionList, Static
 
 from blotter.config import Settings
 from blotter.domain.commands import Commands
-from blotter.domain.events import ConnState
+from blotter.domain.events import ConnState, ContractRef, Event, OrderFields
 from blotter.domain.feed import drain
 from blotter.domain.reference import Reference
 from blotter.domain.rows import Changes, OrderRow
@@ -36,11 +43,64 @@ _HELP = {
     "cancel": "Cancel the selected working order", "cancel_all": "Cancel every working order (global cancel)",
     "toggle_finished": "Show finished orders / open orders", "filter": "Filter the focused pane",
     "sort": "Sort the focused pane by the next column", "focus_pane": "Go to a pane", "help": "Show the keys",
+    "switch_day": "Show another day from the journal (read-only)",
+    "export_pane": "Write the focused pane to a CSV file",
 }
 PUMP_INTERVAL = 1 / 30  # seconds between drains: about a frame
 SENDING = {"ticket", "modify", "cancel", "cancel_all"}
 IMMEDIATE = SENDING | {"filter", "help"}
 LIVE_STATES = (ConnState.CONNECTED, ConnState.TWS_IB_RESTORED, ConnState.TWS_IB_LOST)
+CAUSES = {"new": "ticket: reviewed, Enter", "modify": "modify: reviewed, Enter",
+          "cancel": "cancel: confirmed", "cancel_all": "cancel all: CANCEL typed"}
+
+
+class JournalLike(Protocol):
+    """What the app needs of the journal writer (blotter.journal.Journal): hand it batches, hear its news."""
+
+    badge: str
+
+    def record(self, batch: list[Any], causes: dict[tuple[str, int], str] | None = None) -> None: ...
+    def problems(self) -> Sequence[tuple[str, str]]: ...
+
+
+class DaysLike(Protocol):
+    """What the app needs to read other days (blotter.journal.Archive)."""
+
+    warnings: list[str]
+
+    def days(self) -> list[str]: ...
+    def store(self, day: str, client_id: int | None = None) -> Store: ...
+
+
+class Audited:
+    """The session as the UI sends through it, noting the user action behind each request (the audit trail)."""
+
+    def __init__(self, inner: Commands, causes: dict[tuple[str, int], str], extra: Callable[[], str]) -> None:
+        self._inner, self._causes, self._extra = inner, causes, extra
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def _note(self, kind: str, order_id: int | None) -> None:
+        extra = self._extra()
+        self._causes[(kind, order_id or 0)] = CAUSES[kind] + (f", {extra}" if extra else "")
+
+    def place(self, contract: ContractRef, order: OrderFields) -> int | None:
+        order_id = self._inner.place(contract, order)
+        self._note("new", order_id)
+        return order_id
+
+    def modify(self, order_id: int, contract: ContractRef, order: OrderFields) -> None:
+        self._inner.modify(order_id, contract, order)
+        self._note("modify", order_id)
+
+    def cancel(self, order_id: int) -> None:
+        self._inner.cancel(order_id)
+        self._note("cancel", order_id)
+
+    def cancel_all(self) -> None:
+        self._inner.cancel_all()
+        self._note("cancel_all", 0)
 
 
 class BlotterApp(App[int]):
@@ -49,14 +109,32 @@ class BlotterApp(App[int]):
     BINDINGS = app_bindings()
 
     def __init__(self, settings: Settings, commands: Commands, events: "queue.SimpleQueue[Any]", *,
-                 clock: Callable[[], float] = time.time, demo: bool = False) -> None:
+                 clock: Callable[[], float] = time.time, demo: bool = False, journal: JournalLike | None = None,
+                 archive: Callable[[], DaysLike | None] | None = None, loaded: Sequence[Event] = (),
+                 day: str | None = None, export_dirs: Sequence[Path] = (), warnings: Sequence[str] = ()) -> None:
+        """`loaded`: today's events from the journal, shown (unconfirmed) before TWS's resync, and
+        `warnings` what could not be read of it. `day`: open that day from the journal (`archive`)
+        read-only instead of the live one (`blotter --date`)."""
         super().__init__()
         self.settings = settings
-        self.commands = commands
+        self.causes: dict[tuple[str, int], str] = {}  # (request kind, order id) -> the user action behind it
+        self._live_typed = False  # the LIVE word was typed for the transmit being sent now
+        self.live_confirmed = False  # typed once this session: not asked again
+        self.commands = Audited(commands, self.causes, self._cause_extra)
         self.events = events
         self.clock = clock
         self.demo = demo
-        self.store = Store()
+        self.journal = journal
+        self.archive = archive or (lambda: None)
+        self.export_dirs = list(export_dirs) or [Path.cwd()]
+        self.day = day  # the day shown from the journal; None: today, live
+        self._warnings = list(warnings)  # what the journal could not read, told once the app runs
+        self.live_store: Store | None = None
+        if day is None:
+            self.live_store = Store()
+            if loaded:  # before the panes are made: they start with the journal's rows
+                self.live_store.load(loaded, settings.client_id)
+        self.store = self.live_store if self.live_store is not None else self._day_store(day or "")
         self.reference = Reference()
         self._styles: dict[str, Style] = {}
         self._spec = themes.ThemeSpec("none", True)
@@ -67,16 +145,18 @@ class BlotterApp(App[int]):
 
     def compose(self) -> ComposeResult:
         s = self.settings
-        yield StatusLine(self.commands, lambda: self.store.connection, self.style_of, self.clock,
-                         demo=self.demo, read_only=s.read_only, host=s.host, port=s.port, client_id=s.client_id,
-                         non_loopback=s.host not in ("127.0.0.1", "localhost", "::1"))
+        yield StatusLine(self.commands, lambda: (self.live_store or self.store).connection, self.style_of,
+                         self.clock, demo=self.demo, read_only=s.read_only, host=s.host, port=s.port,
+                         client_id=s.client_id, non_loopback=s.host not in ("127.0.0.1", "localhost", "::1"),
+                         note=self.journal_note)
         with Vertical(id="main"):
-            yield OrdersPane(self.store, self.style_of)
-            yield FillsPane(self.store, self.style_of)
-            with Horizontal(id="bottom"):
-                yield TotalsPane(self.store, self.style_of, id="commissions")
-                yield MessagesPane(self.store, self.style_of)
+            yield from self._panes_of(self.store)
         yield Footer()
+
+    def _panes_of(self, store: Store) -> list[Widget]:
+        return [OrdersPane(store, self.style_of), FillsPane(store, self.style_of),
+                Horizontal(TotalsPane(store, self.style_of, id="commissions"), MessagesPane(store, self.style_of),
+                           id="bottom")]
 
     def on_mount(self) -> None:
         self._load_theme(self.settings.theme)
@@ -85,8 +165,68 @@ class BlotterApp(App[int]):
         if unknown:
             self.notify(f"config [keys]: no binding called {', '.join(unknown)}", severity="warning")
         self.query_one("#orders-table").focus()
+        self._tell_warnings()
         self.set_interval(PUMP_INTERVAL, self.pump)
         self.pump()
+
+    # -- the journal --------------------------------------------------------------------------
+
+    @property
+    def today(self) -> str:
+        return time.strftime("%Y-%m-%d", time.localtime(self.clock()))
+
+    def journal_note(self) -> tuple[str, str]:
+        """What the status line says of the journal: a day read from it, unconfirmed rows, or trouble."""
+        if self.day is not None:
+            return f"HISTORY {self.day} (read-only)", "badge-demo"
+        if self.live_store is not None and self.live_store.unconfirmed:
+            return "journal: unconfirmed", "severity-warning"
+        badge = self.journal.badge if self.journal is not None else ""
+        if badge:
+            return badge, "severity-error" if "NOT SAVED" in badge else "severity-warning"
+        return "", ""
+
+    def _journal_news(self) -> None:
+        if self.journal is None:
+            return
+        for severity, text in self.journal.problems():
+            self.notify(text, severity="error" if severity == "error" else "warning", timeout=15)
+
+    def _cause_extra(self) -> str:
+        typed, self._live_typed = self._live_typed, False
+        return "LIVE typed" if typed else ""
+
+    def _day_store(self, day: str) -> Store:
+        archive = self.archive()
+        if archive is None:
+            self._warnings.append("no journal to read days from")
+            return Store()
+        store = archive.store(day, self.settings.client_id)
+        self._warnings += archive.warnings
+        return store
+
+    def _tell_warnings(self) -> None:
+        for warning in self._warnings:
+            self.notify(warning, severity="warning", timeout=15)
+        self._warnings = []
+
+    async def show_day(self, day: str | None) -> None:
+        """Show a day from the journal (read-only), or today live (None, or today's date when live)."""
+        live = self.live_store
+        if live is not None and (day is None or day == self.today):
+            self.day, store = None, live
+        else:
+            day = day or self.today
+            store = await asyncio.to_thread(self._day_store, day)  # a day of records: read off the UI thread
+            self.day = day
+            self._tell_warnings()
+        self.store = store
+        main = self.query_one("#main")
+        await main.remove_children()
+        await main.mount_all(self._panes_of(store))
+        self.query_one("#orders-table").focus()
+        self._hint()
+        self.query_one(StatusLine).refresh()
 
     @property
     def panes(self) -> list[Pane]:
@@ -134,15 +274,18 @@ class BlotterApp(App[int]):
 
     def pump(self) -> None:
         """Apply what arrived since the last frame; each pane redraws only what changed."""
+        self._journal_news()
         batch = drain(self.events)
-        if not batch:
+        if not batch or self.live_store is None:
             return
-        changes = self.store.apply(batch)
+        changes = self.live_store.apply(batch)
+        if self.journal is not None:
+            self.journal.record(batch, self.causes)
         touched = self.reference.apply(batch)
         if touched or changes.what_if:
             for listener in list(self.listeners):
                 listener(touched, changes)
-        if changes:
+        if changes and self.store is self.live_store:
             for pane in self.panes:
                 pane.apply(changes)
             self._hint()
@@ -159,6 +302,8 @@ class BlotterApp(App[int]):
 
     def why_not(self, action: str) -> str | None:
         """Why a sending action makes no sense now (None: it does)."""
+        if self.day is not None:
+            return f"showing {self.day} from the journal (read-only)"
         if self.settings.read_only:
             return "read-only: nothing can be sent"
         if self.store.connection.state not in LIVE_STATES:
@@ -176,6 +321,17 @@ class BlotterApp(App[int]):
         if action == "cancel_all" and not self.store.working():
             return "no working orders"
         return None
+
+    def live_accounts(self) -> list[str]:
+        """The accounts TWS said are real money (not DU... paper accounts)."""
+        return [a for a in self.commands.accounts if not a.startswith("DU")]
+
+    def needs_live_confirmation(self) -> bool:
+        """A LIVE account's first transmit of the session asks for the word typed (settings.confirm_live)."""
+        return self.settings.confirm_live and not self.live_confirmed and bool(self.live_accounts())
+
+    def live_word_typed(self) -> None:
+        self.live_confirmed = self._live_typed = True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if len(self.screen_stack) > 1 or (action in IMMEDIATE and isinstance(self.focused, Input)):
@@ -234,6 +390,41 @@ class BlotterApp(App[int]):
         orders.table.focus()
         self._hint()
 
+    def action_switch_day(self) -> None:
+        archive = self.archive()
+        days = archive.days() if archive is not None else []
+        self._warnings += archive.warnings if archive is not None else ["no journal to read days from"]
+        self._tell_warnings()
+        live = self.live_store is not None
+
+        async def chosen(day: str | None) -> None:
+            if day is not None:
+                await self.show_day(day or None)
+        self.push_screen(DayScreen(days, self.today, self.day, live), chosen)
+
+    def action_export_pane(self) -> None:
+        """e: the focused pane's rows as shown (filter and sort kept) to a CSV file; notify where."""
+        pane = self._focused_pane()
+        keys = list(pane.table.keys)
+        stamp = time.strftime("%H%M%S", time.localtime(self.clock()))
+        name = f"blotter-{pane.id}-{self.day or self.today}-{stamp}.csv"
+        errors = []
+        for directory in self.export_dirs:
+            path = directory / name
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+                with open(path, "w", newline="", encoding="utf-8") as out:
+                    writer = csv.writer(out)
+                    writer.writerow([c.title for c in pane.COLUMNS])
+                    for key in keys:
+                        writer.writerow([text for text, _ in pane.cells(key)])
+            except OSError as exc:
+                errors.append(f"{directory}: {exc.strerror or exc}")
+                continue
+            self.notify(f"wrote {len(keys)} rows of {pane.TITLE} to {path}", timeout=10)
+            return
+        self.notify(f"could not write {name}: {'; '.join(errors)}", severity="error", timeout=15)
+
     def action_help(self) -> None:
         current = {binding_id: key for binding_id, key, *_ in KEYS}
         current.update(keymap(self.settings.keys)[0])
@@ -267,7 +458,46 @@ class BlotterApp(App[int]):
         self.push_screen(ConfirmCancelAll(len(self.store.working())), answered)
 
 
-def run_app(settings: Settings, commands: Commands, events: "queue.SimpleQueue[Any]") -> int:
-    app = BlotterApp(settings, commands, events, demo=settings.demo)
+class DayScreen(ModalScreen[str | None]):
+    """D: the days the journal holds, newest first (and today, live); Enter shows one, Esc keeps this one."""
+
+    BINDINGS = [Binding("escape", "close", "Keep this day")]
+    TODAY = "today (live)"
+
+    def __init__(self, days: list[str], today: str, current: str | None, live: bool) -> None:
+        super().__init__(classes="dialog")
+        choices = [d for d in reversed(days) if not (live and d == today)]
+        self.choices = ([self.TODAY] if live else []) + choices
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="box"):
+            yield Label("Show which day?", classes="title")
+            if self.choices:
+                options = OptionList(*self.choices, id="days")
+                yield options
+            else:
+                yield Static("The journal holds no day yet.", classes="body")
+            yield Static("↑ ↓ then Enter: show that day (earlier days are read-only) · Esc: keep this one",
+                         classes="keys")
+
+    def on_mount(self) -> None:
+        if self.choices:
+            options = self.query_one("#days", OptionList)
+            current = self.current if self.current in self.choices else self.choices[0]
+            options.highlighted = self.choices.index(current)
+            options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        choice = self.choices[event.option_index]
+        self.dismiss("" if choice == self.TODAY else choice)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def run_app(settings: Settings, commands: Commands, events: "queue.SimpleQueue[Any]", **journal: Any) -> int:
+    """Run the UI; `journal` holds BlotterApp's journal arguments (journal, archive, loaded, day, export_dirs)."""
+    app = BlotterApp(settings, commands, events, demo=settings.demo, **journal)
     app.run()
     return app.return_code or 0

@@ -18,6 +18,8 @@ KEYS: list[tuple[str, str, str, str, bool]] = [
     ("fills", "2", "focus_pane('fills')", "Fills", False),
     ("commissions", "3", "focus_pane('commissions')", "Commissions", False),
     ("messages", "4", "focus_pane('messages')", "Messages", False),
+    ("day", "D", "switch_day", "Day from the journal", False),
+    ("export", "e", "export_pane", "Export pane to CSV", False),
     ("help", "question_mark", "help", "Help", True),
     ("quit", "q", "quit", "Quit", True),
 ]

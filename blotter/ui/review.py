@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widgets import Input, Label, Static
 
 from blotter.domain.events import ContractRef
 from blotter.domain.precautions import Quote
@@ -20,6 +20,37 @@ from blotter.domain.validation import Verdict
 
 if TYPE_CHECKING:
     from blotter.ui.app import BlotterApp
+
+LIVE_WORD = "LIVE"
+
+
+class ConfirmLive(ModalScreen[bool]):
+    """The first transmit of a session to a LIVE (real money) account: type the word, or Esc sends nothing."""
+
+    BINDINGS = [Binding("escape", "answer(False)", "Back (nothing sent)")]
+
+    def __init__(self, accounts: list[str]) -> None:
+        super().__init__(classes="dialog")
+        self.accounts = accounts
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="box"):
+            yield Label(f"LIVE account {', '.join(self.accounts)}: real money", classes="title")
+            yield Static("This is the first order of this session to a live account. Type "
+                         f"{LIVE_WORD} and press Enter to transmit it; the blotter will not ask again "
+                         "until it is restarted.", classes="body")
+            yield Input(placeholder=f"type {LIVE_WORD} and press Enter", id="live-word")
+            yield Static("Esc: back to the review (nothing sent)", classes="keys")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip() == LIVE_WORD:
+            self.dismiss(True)
+        else:
+            self.notify(f"type {LIVE_WORD} exactly to transmit", severity="warning")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
 
 
 class Review(ModalScreen[bool]):
@@ -95,6 +126,17 @@ class Review(ModalScreen[bool]):
         if reason is not None:
             self.notify(f"not sent: {reason}", severity="error")
             return
+        if self.blotter.needs_live_confirmation():
+            self.app.push_screen(ConfirmLive(self.blotter.live_accounts()), self._live_answered)
+            return
+        self._send()
+
+    def _live_answered(self, yes: bool | None) -> None:
+        if yes:
+            self.blotter.live_word_typed()
+            self.action_transmit()
+
+    def _send(self) -> None:
         fields = self.request.to_fields()
         if self.row is not None:
             self.blotter.commands.modify(self.row.order_id, self.row.contract, fields)

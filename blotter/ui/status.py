@@ -1,8 +1,10 @@
-"""The status line: connection and how fresh it is, where to, who as, and the safety badges."""
+"""The status line: connection and how fresh it is, where to, who as, the safety badges and the journal."""
 
 from __future__ import annotations
 
 from typing import Callable
+
+NO_NOTE: Callable[[], tuple[str, str]] = lambda: ("", "")
 
 from rich.style import Style
 from rich.text import Text
@@ -22,11 +24,12 @@ class StatusLine(Widget):
 
     def __init__(self, commands: Commands, info: Callable[[], ConnectionInfo], style_of: Callable[[str], Style],
                  clock: Callable[[], float], *, demo: bool, read_only: bool, host: str, port: int,
-                 client_id: int, non_loopback: bool) -> None:
+                 client_id: int, non_loopback: bool, note: Callable[[], tuple[str, str]] = NO_NOTE) -> None:
         super().__init__(id="status")
         self.commands, self.info, self.style_of, self.clock = commands, info, style_of, clock
         self.demo, self.read_only, self.where, self.client_id = demo, read_only, f"{host}:{port}", client_id
         self.non_loopback = non_loopback
+        self.note = note  # the journal's word: (text, theme meaning), e.g. ("journal: unconfirmed", ...)
 
     def on_mount(self) -> None:
         self.set_interval(0.5, self.refresh)
@@ -35,7 +38,8 @@ class StatusLine(Widget):
         info = self.info()
         state = info.state
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f" ● {state.value.upper()} ", self.style_of("state-ok" if state in GOOD else "state-bad"))
+        label = state.value.upper() if state is not None else "OFFLINE"  # None: a day read from the journal
+        text.append(f" ● {label} ", self.style_of("state-ok" if state in GOOD else "state-bad"))
         last = self.commands.last_received
         if last:
             text.append(f"{_age(self.clock() - last)} ago ", self.style_of("muted"))
@@ -50,13 +54,17 @@ class StatusLine(Widget):
             if shown:
                 text.append(f" {badge} ", self.style_of(meaning))
                 text.append(" ")
+        note, meaning = self.note()
+        if note:
+            text.append(f" {note} ", self.style_of(meaning))
+            text.append(" ")
         parts = [self.where, f"client {self.client_id}"]
         if self.commands.server_version:
             parts.append(f"v{self.commands.server_version}")
         if accounts:
             parts.append(",".join(accounts))
         text.append(" · ".join(parts))
-        if info.detail and state not in GOOD:
+        if info.detail and state is not None and state not in GOOD:
             text.append(f" · {info.detail}", self.style_of("state-bad"))
         return text
 
