@@ -116,6 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"blotter: {exc}", file=sys.stderr)
         return 2
+    if not settings.headless:
+        from blotter.ui.theme import available
+        if settings.theme not in available():
+            print(f"blotter: no theme {settings.theme!r} (available: {', '.join(available())})", file=sys.stderr)
+            return 2
     setup_logging()
     if args.date is not None:
         try:

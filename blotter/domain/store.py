@@ -61,6 +61,10 @@ class Store:
     def working(self) -> list[OrderRow]:
         return [row for row in self.orders() if row.status.working]
 
+    def working_count(self) -> int:
+        """How many shown orders are working, without building their rows (asked on every key check)."""
+        return sum(1 for view, _ in self._shown.values() if view[5].working)
+
     def done(self) -> list[OrderRow]:
         return [row for row in self.orders() if row.status.done]
 

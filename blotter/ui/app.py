@@ -238,24 +238,28 @@ class BlotterApp(App[int]):
     # -- themes -------------------------------------------------------------------------------
 
     def _load_theme(self, name: str) -> None:
-        """Register every theme file; use `name`, or fall back to the default with a notification."""
+        """Register every theme that reads; use `name`, else the default, else Textual's own, with a notice."""
+        specs: dict[str, themes.ThemeSpec] = {}
+        errors: dict[str, str] = {}
         for available in themes.available():
             try:
-                spec = themes.read(available)
+                spec = specs[available] = themes.read(available)
             except themes.ThemeError as exc:
-                if available == name:
-                    self.notify(f"{exc}; using {themes.DEFAULT}", severity="error", timeout=10)
+                errors[available] = str(exc)
                 continue
-            self.register_theme(Theme(name=f"blotter-{available}", dark=spec.dark, **spec.base))
-            if available == name or (available == themes.DEFAULT and self._spec.name == "none"):
-                self._spec = spec
-        if self._spec.name != name and name in themes.available():
-            self._spec = themes.read(themes.DEFAULT)
-        elif name not in themes.available():
-            self.notify(f"no theme {name!r}; using {themes.DEFAULT}", severity="error", timeout=10)
-            self._spec = themes.read(themes.DEFAULT)
+            self.register_theme(Theme(name=f"blotter-{available}", dark=spec.dark, ansi=spec.ansi,
+                                      variables=dict(spec.variables), **spec.base))
+        chosen = specs.get(name) or specs.get(themes.DEFAULT)
+        using = f"using {chosen.name}" if chosen else "using Textual's own colours"
+        if name in errors:
+            self.notify(f"{errors[name]}; {using}", severity="error", timeout=10)
+        elif name not in specs:
+            self.notify(f"no theme {name!r}; {using}", severity="error", timeout=10)
+        if themes.DEFAULT in errors and name != themes.DEFAULT:
+            self.notify(errors[themes.DEFAULT], severity="warning", timeout=10)
+        self._spec = chosen or themes.ThemeSpec("none", True)
         self._styles.clear()
-        self.theme = f"blotter-{self._spec.name}"
+        self.theme = f"blotter-{chosen.name}" if chosen else "textual-dark"
         self.refresh(layout=True)
 
     def style_of(self, meaning: str) -> Style:
@@ -318,7 +322,7 @@ class BlotterApp(App[int]):
                 return "TWS has not acknowledged it yet"
             if action == "modify" and row.order_id <= 0 and self.settings.client_id != 0:
                 return "a TWS order: only client 0 can change it"
-        if action == "cancel_all" and not self.store.working():
+        if action == "cancel_all" and not self.store.working_count():
             return "no working orders"
         return None
 
@@ -455,7 +459,7 @@ class BlotterApp(App[int]):
         def answered(yes: bool | None) -> None:
             if yes and self.why_not("cancel_all") is None:
                 self.commands.cancel_all()
-        self.push_screen(ConfirmCancelAll(len(self.store.working())), answered)
+        self.push_screen(ConfirmCancelAll(self.store.working_count()), answered)
 
 
 class DayScreen(ModalScreen[str | None]):

@@ -166,7 +166,6 @@ async def _broken_theme(app) -> None:
         assert all(n.severity == "error" for n in app._notifications if "broken" in n.message)
 
 
-@pytest.mark.xfail(reason="app.py must pass ansi=spec.ansi, variables=spec.variables to Theme", strict=False)
 def test_the_app_gives_textual_the_themes_ansi_flag_and_variables(world):
     asyncio.run(_ansi_and_variables(world.app(theme="ansi")))
 
@@ -207,7 +206,6 @@ def test_listing_themes_loads_neither_textual_nor_rich():
     assert out.stdout.strip() == "[]"
 
 
-@pytest.mark.xfail(reason="cli.py imports `available` from blotter.themes; it lives in blotter.ui.theme", strict=False)
 def test_list_themes_prints_one_name_a_line(tmp_path):
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}
     out = subprocess.run([sys.executable, "-m", "blotter", "--list-themes"], capture_output=True, text=True,
