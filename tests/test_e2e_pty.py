@@ -21,6 +21,7 @@ import pyte
 import pytest
 
 COLS, ROWS = 120, 36
+CURSOR_BG = "4a9eff"  # the dark theme's cursor background (themes/dark.toml, meaning "cursor")
 
 
 class Terminal:
@@ -54,6 +55,14 @@ class Terminal:
                     break
         return self.text()
 
+    def cursor_line(self) -> str:
+        """The orders pane's highlighted row: the line drawn in the theme's cursor background."""
+        for y in range(ROWS):
+            line = self.screen.buffer[y]
+            if sum(1 for x in range(COLS) if line[x].bg == CURSOR_BG) > COLS // 2:
+                return self.screen.display[y]
+        return ""
+
     def wait_exit(self, timeout: float = 20.0) -> int:
         """Wait for the program to end, reading what it still writes (a full pty would block it)."""
         deadline = time.monotonic() + timeout
@@ -78,7 +87,7 @@ class Terminal:
 
 @pytest.fixture
 def blotter(tmp_path: Path) -> Iterator[Terminal]:
-    env = {**os.environ, "TERM": "xterm-256color", "XDG_STATE_HOME": str(tmp_path / "state"),
+    env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", "XDG_STATE_HOME": str(tmp_path / "state"),
            "XDG_CONFIG_HOME": str(tmp_path / "config"), "COLUMNS": str(COLS), "LINES": str(ROWS)}
     env.pop("NO_COLOR", None)
     term = Terminal([sys.executable, "-m", "blotter", "--demo"], env)
@@ -108,17 +117,23 @@ def test_type_an_order_see_it_working_then_cancel_it_by_keys(blotter: Terminal):
     row = next(line for line in orders_pane(screen).splitlines() if "199.99" in line)
     assert " BUY " in row and " 7 " in row and "AAPL" in row
 
-    blotter.keys("/199.99")
-    blotter.wait(lambda s: "Open orders (1)" in s, "the filter leaving our order alone")
-    blotter.keys("\r")
-    blotter.wait(lambda s: not any(line.startswith("│ 199.99") for line in orders_pane(s).splitlines()),
-                 "the filter line closed")
+    # move the cursor to our order with the keys (the highlighted row is the one with the cursor colour)
+    blotter.wait(lambda s: blotter.cursor_line(), "the cursor row")
+    for _ in range(12):
+        if "199.99" in blotter.cursor_line():
+            break
+        before = blotter.cursor_line()
+        blotter.keys("j")
+        blotter.wait(lambda s: blotter.cursor_line() not in ("", before), "the cursor to move down")
+    assert "199.99" in blotter.cursor_line()
     blotter.keys("c")
     blotter.wait(lambda s: "Cancel this order?" in s and "BUY 7 AAPL LMT 199.99" in s, "the cancel confirmation")
     blotter.keys("y")
-    blotter.wait(lambda s: "Open orders (0)" in s, "the order gone from the open orders")
+    blotter.wait(lambda s: "Cancel this order?" not in s and not any(
+        "199.99" in line for line in orders_pane(s).splitlines() if line.startswith("│")),
+        "the order gone from the open orders")
     blotter.keys("d")
-    blotter.wait(lambda s: "Finished orders (1)" in s and any(
+    blotter.wait(lambda s: "Finished orders (" in s and any(
         "199.99" in line and "Cancelled" in line and line.startswith("│") for line in orders_pane(s).splitlines()),
         "our order Cancelled in the finished view")
     blotter.keys("q")

@@ -27,7 +27,7 @@ KEYS: list[tuple[str, str, str, str, bool]] = [
 
 # Opening a screen acts the moment its key arrives (priority), so what is typed right after it lands in
 # that screen, not in the pane behind it. The app turns these off while a text field has focus.
-AT_ONCE = {"ticket", "modify", "cancel", "cancel_all", "filter", "help"}
+AT_ONCE = {"ticket", "filter"}
 
 
 def app_bindings() -> list[Binding]:

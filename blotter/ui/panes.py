@@ -199,8 +199,8 @@ class Pane(Vertical):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._filtering(False)
         self.screen.set_focus(self.table)  # at once: the next key is for the table
+        self._filtering(False)
 
     def on_key(self, event: Any) -> None:
         if event.key == "escape" and self.filter_input.has_focus:
@@ -299,6 +299,7 @@ class FillsPane(Pane):
         super().__init__(store, style_of, id="fills", follow=True)
         self._all: list[Hashable] | None = None  # every fill's key in arrival order (the Store never drops one)
         self._indexed = 0  # fills before this one in _all have had their filter text made
+        self._known: set[Hashable] = set()  # keys already in _all
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -319,6 +320,7 @@ class FillsPane(Pane):
     def all_keys(self) -> list[Hashable]:
         if self._all is None:
             self._all = [f.base_id for f in self.store.fills()]
+            self._known = set(self._all)
         return list(self._all)
 
     def cells(self, key: Hashable) -> list[Cell]:
@@ -336,9 +338,11 @@ class FillsPane(Pane):
 
     def apply(self, changes: Changes) -> None:
         if changes.fills_added:
+            new = [k for k in changes.fills_added if k not in self._known]  # a row is never listed twice
+            self._known.update(new)
             if self._all is not None:
-                self._all += changes.fills_added
-            self.add_keys(list(changes.fills_added))
+                self._all += new
+            self.add_keys(new)
         if changes.fills_updated:
             self.forget(changes.fills_updated)
             if self.sort_column is not None:
