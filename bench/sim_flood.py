@@ -28,11 +28,13 @@ import socket
 import struct
 import subprocess
 import sys
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import bare_decode, use_linear_reader  # noqa: E402  (bench/ is not a package)
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOOD_IDS = {b"3", b"5", b"11", b"59"}  # orderStatus, openOrder, execDetails, commission report
@@ -108,86 +110,12 @@ def raw_send_rate(host: str, port: int, fills: int) -> float:
     return (want - before_clock) / (last - first)
 
 
-def _linear_reader_run(self: Any) -> None:
-    """ibapi EReader.run with linear framing: the same message bytes onto the same queue."""
-    buf = bytearray()
-    conn = self.conn
-    while conn.isConnected():
-        try:
-            data = conn.socket.recv(1 << 16)
-        except socket.timeout:
-            continue
-        except (OSError, AttributeError):  # closed under us (AttributeError: socket set to None)
-            break
-        if not data:
-            conn.disconnect()
-            break
-        buf += data
-        pos, end = 0, len(buf)
-        while end - pos >= 4:
-            (size,) = _LEN.unpack_from(buf, pos)
-            if pos + 4 + size > end:
-                break
-            self.msg_queue.put(bytes(buf[pos + 4 : pos + 4 + size]))
-            pos += 4 + size
-        del buf[:pos]
-
-
 def ibapi_decode_rate(host: str, port: int, fills: int, stock_reader: bool = False) -> float:
     """Messages per second a bare ibapi client decodes (callbacks counted, values dropped)."""
-    from ibapi import reader
-    from ibapi.client import EClient
-    from ibapi.wrapper import EWrapper
-
-    if not stock_reader:
-        reader.EReader.run = _linear_reader_run  # this process only
-
+    use_linear_reader(not stock_reader)
     want = 4 * fills
-    done = threading.Event()
-
-    class Counter(EWrapper):
-        def __init__(self) -> None:
-            super().__init__()
-            self.count = 0
-            self.first = self.last = 0.0
-
-        def _one(self) -> None:
-            self.count += 1
-            if self.count == 1:
-                self.first = time.perf_counter()
-            elif self.count == want:
-                self.last = time.perf_counter()
-                done.set()
-
-        def execDetails(self, reqId, contract, execution):  # noqa: N802 (ibapi's names)
-            self._one()
-
-        def commissionAndFeesReport(self, commissionAndFeesReport):  # noqa: N802
-            self._one()
-
-        def orderStatus(self, *args):  # noqa: N802
-            self._one()
-
-        def openOrder(self, *args):  # noqa: N802
-            self._one()
-
-        def error(self, *args):  # the farm notices at connect; nothing to do
-            pass
-
-    counter = Counter()
-    client = EClient(counter)
-    client.connect(host, port, CLIENT_ID)
-    if not client.isConnected():
-        raise RuntimeError(f"ibapi could not connect to {host}:{port}")
-    thread = threading.Thread(target=client.run, daemon=True, name="ibapi-run")
-    thread.start()
-    try:
-        if not done.wait(TIMEOUT):
-            raise RuntimeError(f"ibapi decoded only {counter.count} of {want} flood messages in {TIMEOUT:.0f} s")
-    finally:
-        client.disconnect()
-        thread.join(10)
-    return (want - 1) / (counter.last - counter.first)
+    first, last = bare_decode(host, port, want, CLIENT_ID)
+    return (want - 1) / (last - first)
 
 
 def main(argv: list[str] | None = None) -> int:
