@@ -23,10 +23,8 @@ import argparse
 import json
 import os
 import platform
-import re
 import socket
 import struct
-import subprocess
 import sys
 import time
 from contextlib import contextmanager
@@ -34,9 +32,9 @@ from pathlib import Path
 from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import bare_decode, use_linear_reader  # noqa: E402  (bench/ is not a package)
+import _common  # noqa: E402  (bench/ is not a package)
+from _common import bare_decode, use_linear_reader  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 FLOOD_IDS = {b"3", b"5", b"11", b"59"}  # orderStatus, openOrder, execDetails, commission report
 START_API = 71
 CLIENT_ID = 1
@@ -47,23 +45,8 @@ _LEN = struct.Struct("!I")
 @contextmanager
 def simulator(fills: int) -> Iterator[tuple[str, int]]:
     """A fresh `blotter-sim` subprocess in the flood scenario; yields (host, port)."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    cmd = [sys.executable, "-m", "blotter.sim.cli", "--port", "0", "--scenario", "flood", "--fills", str(fills)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        found = re.search(r"listening on (\S+):(\d+)", line)
-        if found is None:
-            raise RuntimeError(f"blotter-sim did not start (said {line!r}, exit code {proc.poll()})")
-        yield found.group(1), int(found.group(2))
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with _common.simulator("--scenario", "flood", "--fills", str(fills)) as (host, port, _):
+        yield host, port
 
 
 def _frame(*fields: object) -> bytes:
