@@ -31,17 +31,28 @@ def fields(action: str, qty: int, order_type: str = "MKT", lmt: float | None = N
 class Core:
     """A session feeding a queue, and a Store fed from it by `until` (as the UI's timer would)."""
 
-    def __init__(self, port: int, client_id: int = 1, **config) -> None:
+    def __init__(self, port: int, client_id: int = 1, *, store: Store | None = None, connect: bool = True,
+                 **config) -> None:
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
-        self.store = Store()
+        self.store = store if store is not None else Store()
         config.setdefault("backoff_initial", 0.05)
         self.session = Session(SessionConfig(port=port, client_id=client_id, **config), self.queue.put)
         self.resyncs = 0
-        self.session.connect()
+        if connect:
+            self.session.connect()
+
+    def pump(self, *first) -> list:
+        """Apply `first` and whatever else is queued, as one batch; returns the batch."""
+        batch = [*first, *drain(self.queue)]
+        if batch:
+            self.resyncs += sum(isinstance(e, ev.Resynced) for e in batch)
+            self.store.apply(batch)
+        return batch
 
     def until(self, done: Callable[[Store], bool], timeout: float = WAIT, what: str = "") -> None:
         """Apply events as they arrive until done(store); fails after `timeout` seconds without it."""
         deadline = time.monotonic() + timeout
+        self.pump()
         while not done(self.store):
             left = deadline - time.monotonic()
             if left <= 0:
@@ -50,9 +61,7 @@ class Core:
                 first = self.queue.get(timeout=min(left, 0.5))
             except queue.Empty:
                 continue
-            batch = [first, *drain(self.queue)]
-            self.resyncs += sum(isinstance(e, ev.Resynced) for e in batch)
-            self.store.apply(batch)
+            self.pump(first)
 
     def row(self, order_id: int):
         return self.store.order_by_id(self.session.config.client_id, order_id)

@@ -10,12 +10,10 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from blotter.domain import events as ev
-from blotter.domain.feed import drain
 from blotter.domain.store import Store
-from blotter.ib.session import Session, SessionConfig
 from blotter.journal import Archive, Journal, day_of
 from blotter.journal.db import file_for
+from tests.ib.test_core import Core
 
 ACCOUNT = "DU1234567"
 WAIT = 30.0
@@ -40,60 +38,32 @@ def execution_ids(path: Path) -> list[str]:
     return [r[3] for r in rows(path, "kind = 'Execution'")]
 
 
-class Blotter:
+class Blotter(Core):
     """What `blotter` runs, in-process: today's journal loaded into the Store, a session feeding a queue,
     each batch applied to the Store and handed to the journal (as the UI's pump does)."""
 
     def __init__(self, port: int, directory: Path, client_id: int = 1, **config: Any) -> None:
-        self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self.store = Store()
         self.journal = Journal(directory, ACCOUNT)
         self.archive = Archive(directory, ACCOUNT)
         self.loaded = self.archive.records(day_of(time.time()))
-        self.store.load([r.event for r in self.loaded], client_id)
-        config.setdefault("backoff_initial", 0.05)
-        self.session = Session(SessionConfig(port=port, client_id=client_id, **config), self.queue.put)
-        self.resyncs = 0
+        store = Store()
+        store.load([r.event for r in self.loaded], client_id)
+        super().__init__(port, client_id, store=store, connect=False, **config)
 
     def connect(self) -> "Blotter":
         self.session.connect()
         return self
 
-    def pump(self, *first: Any) -> None:
-        batch = [*first, *drain(self.queue)]
+    def pump(self, *first: Any) -> list:
+        batch = super().pump(*first)
         if batch:
-            self.resyncs += sum(isinstance(e, ev.Resynced) for e in batch)
-            self.store.apply(batch)
             self.journal.record(batch)
-
-    def until(self, done: Callable[[Store], bool], timeout: float = WAIT, what: str = "") -> None:
-        deadline = time.monotonic() + timeout
-        self.pump()
-        while not done(self.store):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"timed out waiting for {what or done}")
-            try:
-                first = self.queue.get(timeout=min(left, 0.5))
-            except queue.Empty:
-                continue
-            self.pump(first)
+        return batch
 
     def stop(self) -> None:
         self.session.stop()
         self.pump()
         self.journal.close()
-
-
-def step_until(sim, blotter: Blotter, done: Callable[[Store], bool], steps: int = 400) -> None:
-    """Drive the simulator's clock a step at a time until the store shows done."""
-    for _ in range(steps):
-        blotter.pump()
-        if done(blotter.store):
-            return
-        sim.advance(0.25)
-        blotter.until(lambda s: True)
-    blotter.until(done, timeout=5)
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from blotter import cli
 from blotter.domain.status import OrderStatus
 from blotter.journal import Journal, day_of
 from tests.domain.factories import message
-from tests.ib.test_core import AAPL, fields, stock
-from tests.journal.conftest import ACCOUNT, step_until
+from tests.ib.test_core import AAPL, fields, step_until, stock
+from tests.journal.conftest import ACCOUNT
 
 TODAY = day_of(time.time())
 

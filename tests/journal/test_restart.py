@@ -10,8 +10,8 @@ from blotter.domain import events as ev
 from blotter.domain.status import OrderStatus
 from blotter.domain.store import Store
 from blotter.journal import Archive, day_of
-from tests.ib.test_core import AAPL, fields, fills_of
-from tests.journal.conftest import ACCOUNT, execution_ids, main_file, step_until, wait_gone
+from tests.ib.test_core import AAPL, fields, fills_of, step_until
+from tests.journal.conftest import ACCOUNT, execution_ids, main_file, wait_gone
 
 
 def picture(store: Store):
