@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ibapi.const import UNSET_DECIMAL, UNSET_DOUBLE, UNSET_INTEGER
+from ibapi.const import UNSET_DECIMAL, UNSET_DOUBLE
 from ibapi.contract import Contract, ContractDetails
 from ibapi.order import Order
 from ibapi.order_state import OrderState
@@ -101,7 +101,3 @@ def to_order(fields: OrderFields, what_if: bool = False) -> Order:
     o.goodTillDate, o.ocaGroup, o.parentId = fields.good_till_date, fields.oca_group, fields.parent_id
     o.whatIf = what_if
     return o
-
-
-def unset_int(value: int) -> int | None:
-    return None if value == UNSET_INTEGER else value

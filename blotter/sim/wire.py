@@ -103,11 +103,6 @@ def fmt_unset_float(value: float | None) -> str:
     return UNSET_DOUBLE_TEXT if value is None else fmt(float(value))
 
 
-def fmt_unset_int(value: int | None) -> str:
-    """An optional int that TWS writes as 2147483647 when unset."""
-    return str(UNSET_INT) if value is None else str(value)
-
-
 class Fields:
     """A cursor over a request's fields, with typed reads that raise WireError on bad values."""
 
