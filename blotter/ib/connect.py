@@ -15,6 +15,7 @@ from ibapi.client import EClient
 from ibapi.connection import Connection
 from ibapi.wrapper import EWrapper
 
+import blotter.ib.decode  # noqa: F401  (gives ibapi a faster per-field decode)
 import blotter.ib.reader  # noqa: F401  (gives ibapi the linear EReader, as Connection below gets a timeout)
 
 

@@ -1,0 +1,66 @@
+"""A faster drop-in for ibapi's per-field `decode`, which every incoming message calls once per field.
+
+ibapi 10.50.2's `ibapi.utils.decode` logs every field at debug level (formatting work even when the
+log is off) and decodes each bytes field to text several times over before converting it. An
+openOrder calls it about 150 times, so it is most of the cost of reading a flood of fills: 70 % of
+ibapi's decoding time, measured with cProfile on the simulator's flood (bench/README.md).
+
+`decode` here returns exactly what ibapi's returns, for every type and flag it is called with, and
+raises the same kinds of error for a field it cannot read (tests/ib/test_decode.py compares the two
+on generated fields). Types it does not know go to ibapi's own. Importing this module installs it in
+the ibapi modules that took `decode` by name, the way blotter.ib.reader installs the linear reader.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Iterator
+
+from ibapi import decoder as ibapi_decoder
+from ibapi import order_condition as ibapi_order_condition
+from ibapi import orderdecoder as ibapi_orderdecoder
+from ibapi import utils as ibapi_utils
+from ibapi.const import DOUBLE_INFINITY, UNSET_DECIMAL, UNSET_DOUBLE, UNSET_INTEGER
+from ibapi.utils import BadMessage
+
+IBAPI_DECODE = ibapi_utils.decode
+_UNSET_DECIMAL_TEXT = frozenset(
+    (b"2147483647", b"9223372036854775807", b"1.7976931348623157E308", b"-9223372036854775808"))
+_INFINITY = b"Infinity"
+
+
+def decode(the_type: Any, fields: Iterator[bytes], show_unset: bool = False, use_unicode: bool = False) -> Any:
+    """The next field of `fields` as `the_type`: what ibapi.utils.decode returns, without its cost."""
+    if the_type not in _KNOWN:
+        return IBAPI_DECODE(the_type, fields, show_unset, use_unicode)
+    try:
+        s = next(fields)
+    except StopIteration:
+        raise BadMessage("no more fields") from None
+    if type(s) is not bytes:  # ibapi's reader only ever hands bytes; anything else takes ibapi's path
+        return IBAPI_DECODE(the_type, iter((s,)), show_unset, use_unicode)
+    if the_type is str:
+        return s.decode("unicode-escape" if use_unicode else "UTF-8", errors="backslashreplace")
+    if the_type is int:
+        return UNSET_INTEGER if show_unset and not s else int(s or 0)
+    if the_type is float:
+        if s == _INFINITY:
+            return DOUBLE_INFINITY
+        return UNSET_DOUBLE if show_unset and not s else float(s or 0)
+    if the_type is bool:
+        return (UNSET_INTEGER if show_unset and not s else int(s or 0)) != 0
+    if not s or s in _UNSET_DECIMAL_TEXT:  # Decimal
+        return UNSET_DECIMAL
+    return Decimal(s.decode())
+
+
+_KNOWN = frozenset((str, int, float, bool, Decimal))
+
+
+def install() -> None:
+    """Give every ibapi module that calls `decode` by name this one."""
+    for module in (ibapi_utils, ibapi_decoder, ibapi_orderdecoder, ibapi_order_condition):
+        module.decode = decode  # type: ignore[attr-defined]
+
+
+install()
