@@ -23,6 +23,7 @@ from blotter.domain.orders import OrderBook, OrderState
 from blotter.domain.rows import ZERO, Changes, ConnectionInfo, FillRow, MessageRow, OrderRow, Totals
 from blotter.domain.status import OrderStatus
 
+_STATUS = 5  # where OrderState.view puts the status (OrderRow's field after the key)
 _KEEPS_RESYNC = (ConnState.TWS_IB_LOST, ConnState.TWS_IB_RESTORED)  # the socket stayed up
 
 
@@ -36,6 +37,7 @@ class Store:
         self._book = OrderBook()
         self._orders = self._book.states  # key -> OrderState
         self._shown: dict[OrderKey, tuple[tuple, float]] = {}  # key -> (view, updated) the UI was last told
+        self._working = 0  # how many of _shown are working
         self._rows: dict[OrderKey, OrderRow] = {}  # rows built on demand from _shown
         self._ledger = Ledger()  # fills, commissions, per-order sums, day totals
         self._messages: list[MessageRow] = []
@@ -62,8 +64,8 @@ class Store:
         return [row for row in self.orders() if row.status.working]
 
     def working_count(self) -> int:
-        """How many shown orders are working, without building their rows (asked on every key check)."""
-        return sum(1 for view, _ in self._shown.values() if view[5].working)
+        """How many shown orders are working (kept as rows change: asked on every key check)."""
+        return self._working
 
     def done(self) -> list[OrderRow]:
         return [row for row in self.orders() if row.status.done]
@@ -332,9 +334,11 @@ class Store:
                 self._dirty[key] = self._now
         removed = []
         for key in self._gone:
-            if key not in orders and shown.pop(key, None) is not None:
+            gone = shown.pop(key, None) if key not in orders else None
+            if gone is not None:
                 self._rows.pop(key, None)
                 removed.append(key)
+                self._working -= gone[0][_STATUS].working
         added, updated = [], []
         for key, when in self._dirty.items():
             state = orders.get(key)
@@ -349,6 +353,8 @@ class Store:
             else:
                 updated.append(key)
                 self._rows.pop(key, None)
+                self._working -= old[0][_STATUS].working
+            self._working += view[_STATUS].working
             shown[key] = (view, when)
         fills_added, fills_updated, totals_changed = self._ledger.flush()
         changes = Changes(

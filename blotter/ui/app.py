@@ -138,6 +138,7 @@ class BlotterApp(App[int]):
         self.reference = Reference()
         self._styles: dict[str, Style] = {}
         self._spec = themes.ThemeSpec("none", True)
+        self._allowed: tuple[bool, ...] = ()  # which sending keys the footer last showed enabled
         # screens waiting on reference data or what-if answers: called with (request ids touched, changes)
         self.listeners: list[Callable[[set[int], Changes], None]] = []
 
@@ -345,9 +346,13 @@ class BlotterApp(App[int]):
         return True
 
     def _hint(self) -> None:
-        """Say in the orders pane why the order keys are off, so a greyed key is never a mystery."""
+        """Say in the orders pane why the order keys are off, so a greyed key is never a mystery.
+
+        The footer is told only when a sending key's answer changed: redrawing its keys costs
+        milliseconds, far too much to do on every batch of a flood.
+        """
         orders = self.pane("orders")
-        reasons = {a: self.why_not(a) for a in ("ticket", "modify", "cancel")}
+        reasons = {a: self.why_not(a) for a in sorted(SENDING)}
         if reasons["ticket"]:
             orders.hint = reasons["ticket"]
         elif reasons["modify"] or reasons["cancel"]:
@@ -355,7 +360,10 @@ class BlotterApp(App[int]):
         else:
             orders.hint = ""
         orders.retitle()
-        self.refresh_bindings()
+        allowed = tuple(reason is None for reason in reasons.values())
+        if allowed != self._allowed:
+            self._allowed = allowed
+            self.refresh_bindings()
 
     def on_line_table_highlighted(self, event: Any) -> None:
         self._hint()

@@ -80,6 +80,7 @@ def test_any_arrival_order_duplicates_and_replay_give_the_same_picture(data, eve
     store = Store()
     in_batches(store, stream, cuts)
     assert picture(store) == expected
+    assert store.working_count() == len(store.working()), "the working count the keys ask is the rows'"
     assert len(store.orders()) == len({e.perm_id for e in events if hasattr(e, "perm_id")}), "one row per order"
 
 
