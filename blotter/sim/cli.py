@@ -45,6 +45,9 @@ def parser() -> argparse.ArgumentParser:
                    help="demo: a live market with a TWS user trading; quiet: nothing but what clients do; "
                         "flood: every client gets --fills fills right after START_API")
     p.add_argument("--fills", type=int, default=10_000, help="fills per client in the flood scenario")
+    p.add_argument("--flood-after", choices=("start", "executions"), default="start",
+                   help="when a client's flood begins: right after START_API (start), or once its first "
+                        "reqExecutions is answered, i.e. after a blotter's resync (executions)")
     p.add_argument("--master-client-id", type=int, default=None, help="the client id that sees every client's orders")
     p.add_argument("--rate-limit", type=int, default=50, help="incoming messages per second before error 100")
     p.add_argument("--delay", type=_positive, default=0.0, metavar="SECONDS", help="hold every message back")
@@ -63,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         host=args.host, port=args.port, seed=args.seed, accounts=tuple(args.account or ["DU1234567"]),
         record=args.record, drop_every=args.drop_every, refuse_for=args.refuse_for,
         repeat_status=args.repeat_status, reject_every=args.reject_every, correct_every=args.correct_every,
-        scenario=args.scenario, flood_fills=args.fills,
+        scenario=args.scenario, flood_fills=args.fills, flood_after=args.flood_after,
         master_client_id=args.master_client_id, rate_limit=args.rate_limit, delay=args.delay,
         always_open=not args.market_hours, allow_remote=args.allow_remote,
     )

@@ -49,6 +49,7 @@ class SimConfig:
     always_open: bool = True  # False: stocks trade only in regular hours unless outsideRth
     scenario: str = "quiet"  # quiet | demo | flood
     flood_fills: int = 0
+    flood_after: str = "start"  # start: right after START_API | executions: once its first reqExecutions is answered
     record: str | None = None
     allow_remote: bool = False
     drop_every: float = 0.0  # drop every connection every N seconds
@@ -79,6 +80,8 @@ class SimServer:
         self.config = config or SimConfig()
         if not self.config.allow_remote and self.config.host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError(f"refusing to listen on {self.config.host}: loopback only without allow_remote")
+        if self.config.flood_after not in ("start", "executions"):
+            raise ValueError(f"flood_after must be start or executions, not {self.config.flood_after!r}")
         self.clock = self.config.clock or SimClock.real()
         self.market = Market(instruments.INSTRUMENTS, seed=self.config.seed)
         self.broker = Broker(self.market, self.clock.now, account=self.config.accounts[0],
@@ -99,6 +102,7 @@ class SimServer:
         self._session_tasks: set[asyncio.Task[Any]] = set()
         self._stopping: asyncio.Event | None = None
         self._refusing: asyncio.TimerHandle | None = None
+        self._flood_waiting: set[Session] = set()  # flood_after="executions": not flooded yet
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -181,6 +185,7 @@ class SimServer:
     def forget(self, session: Session) -> None:
         if session in self.sessions:
             self.sessions.remove(session)
+            self._flood_waiting.discard(session)
 
     def connection_time(self) -> str:
         """The handshake's time, as TWS writes it: `yyyyMMdd HH:mm:ss <zone>`."""
@@ -259,8 +264,14 @@ class SimServer:
         for farm in (errors.FARM_MARKET_DATA, errors.FARM_HMDS, errors.FARM_SECDEF):
             self._error(s, -1, farm.reply())
         if self.config.scenario == "flood" and self.config.flood_fills > 0:
-            from blotter.sim.scenarios import flood
-            flood(self, s, self.config.flood_fills)
+            if self.config.flood_after == "executions":
+                self._flood_waiting.add(s)  # a client that resyncs first is flooded once it caught up
+            else:
+                self._flood(s)
+
+    def _flood(self, s: Session) -> None:
+        from blotter.sim.scenarios import flood
+        flood(self, s, self.config.flood_fills)
 
     def _on_ReqIds(self, s: Session, r: rq.ReqIds) -> None:
         s.send(em.next_valid_id(self.broker.next_id(s.client_id or 0)))
@@ -357,6 +368,9 @@ class SimServer:
                 s.send(eo.exec_details(s.version, r.req_id, fill))
                 s.send(eo.commission_report(s.version, fill))
         s.send(eo.exec_details_end(r.req_id))
+        if s in self._flood_waiting:
+            self._flood_waiting.discard(s)
+            self._flood(s)
 
     def _on_ReqPositions(self, s: Session, r: rq.ReqPositions) -> None:
         for (account, con_id), pos in self.broker.ledger.positions.items():

@@ -10,7 +10,7 @@ import pytest
 from ibapi.execution import ExecutionFilter
 
 from blotter.sim import scenarios
-from blotter.sim.server import SimServer
+from blotter.sim.server import SimConfig, SimServer
 from tests.conftest import make_sim
 from tests.ibclient import IBClient
 
@@ -106,3 +106,35 @@ def test_each_client_gets_its_own_flood_of_its_own_orders(flood_sim, clients):
 
     perm_ids = [{e.permId for req, _, e in c.args("execDetails")} for c in (first, second)]
     assert not perm_ids[0] & perm_ids[1], "the two floods share no order"
+
+
+def test_a_flood_after_executions_waits_until_the_client_has_resynced(monkeypatch, clients):
+    """flood_after="executions": what a blotter's resync asks is answered from a quiet account, then the
+    flood comes (bench/throughput.py measures a flood into a blotter that has already caught up)."""
+    monkeypatch.setattr(scenarios, "FLOOD_BATCH", 64)
+    sim = make_sim(scenario="flood", flood_fills=FILLS, flood_after="executions")
+    try:
+        client = _connect(sim, clients, 1)
+        _round_trip(client)
+        client.reqCompletedOrders(False)
+        client.wait_for("completedOrdersEnd")
+        _round_trip(client)
+        assert not client.calls("execDetails") and not client.calls("completedOrder"), "flooded before it asked"
+
+        client.reqExecutions(7, ExecutionFilter())
+        client.wait_for("execDetailsEnd", lambda req: req == 7)
+        assert not [e for req, _, e in client.args("execDetails") if req == 7], "the resync saw the flood"
+        _wait_for_flood(client)
+
+        client.reqExecutions(8, ExecutionFilter())
+        client.wait_for("execDetailsEnd", lambda req: req == 8)
+        _round_trip(client)
+        assert len([e for req, _, e in client.args("execDetails") if req == 8]) == FILLS, "once flooded, shown"
+        assert len([e for req, _, e in client.args("execDetails") if req == -1]) == FILLS, "one flood only"
+    finally:
+        sim.stop()
+
+
+def test_flood_after_must_be_a_known_moment() -> None:
+    with pytest.raises(ValueError, match="flood_after"):
+        SimServer(SimConfig(scenario="flood", flood_fills=1, flood_after="later"))
