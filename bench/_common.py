@@ -51,6 +51,20 @@ def rss_mb() -> float:
     return 0.0
 
 
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each live thread of this process, by thread name."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[str, float] = {}
+    for thread in threading.enumerate():
+        try:
+            with open(f"/proc/self/task/{thread.native_id}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[thread.name] = round((int(fields[11]) + int(fields[12])) / tick, 2)
+    return out
+
+
 @contextmanager
 def simulator(*args: str, paced: bool = False) -> Iterator[tuple[str, int, subprocess.Popen]]:
     """A fresh `blotter-sim --port 0 ARGS...` subprocess (paced: bench/_paced_sim.py ARGS...);
@@ -89,9 +103,13 @@ def use_linear_reader(linear: bool) -> str:
 FLOOD_CALLBACKS = ("execDetails", "commissionAndFeesReport", "orderStatus", "openOrder")
 
 
-def bare_decode(host: str, port: int, want: int, client_id: int = 1) -> tuple[float, float]:
-    """A bare ibapi client that decodes `want` flood messages and drops them: (first, last) perf_counter."""
+def bare_decode(host: str, port: int, want: int, client_id: int = 1, ask_executions: bool = False) -> tuple[float, float]:
+    """A bare ibapi client that decodes `want` flood messages and drops them: (first, last) perf_counter.
+
+    ask_executions: send reqExecutions once connected, as a blotter's resync does (a simulator started
+    with `--flood-after executions` floods only then)."""
     from ibapi.client import EClient
+    from ibapi.execution import ExecutionFilter
     from ibapi.wrapper import EWrapper
 
     done = threading.Event()
@@ -117,6 +135,8 @@ def bare_decode(host: str, port: int, want: int, client_id: int = 1) -> tuple[fl
         raise RuntimeError(f"ibapi could not connect to {host}:{port}")
     thread = threading.Thread(target=client.run, daemon=True, name="ibapi-run")
     thread.start()
+    if ask_executions:
+        client.reqExecutions(1, ExecutionFilter())
     try:
         if not done.wait(TIMEOUT):
             raise RuntimeError(f"ibapi decoded only {stamps[2]} of {want} flood messages in {TIMEOUT:.0f} s")
