@@ -11,12 +11,12 @@ import socket
 import threading
 
 from ibapi import client as ibapi_client
-from ibapi.client import EClient
 from ibapi.connection import Connection
 from ibapi.wrapper import EWrapper
 
 import blotter.ib.decode  # noqa: F401  (gives ibapi a faster per-field decode)
 import blotter.ib.reader  # noqa: F401  (gives ibapi the linear EReader, as Connection below gets a timeout)
+from blotter.ib.client import Client
 
 
 class ConnectError(Exception):
@@ -48,9 +48,9 @@ class TimedConnection(Connection):
 ibapi_client.Connection = TimedConnection
 
 
-def open_client(wrapper: EWrapper, host: str, port: int, client_id: int, timeout: float) -> EClient:
+def open_client(wrapper: EWrapper, host: str, port: int, client_id: int, timeout: float) -> Client:
     """Connect and hand-shake within `timeout` seconds; raises ConnectError with the reason."""
-    client = EClient(wrapper)
+    client = Client(wrapper)
     TimedConnection.timeout = timeout
     watchdog = threading.Timer(timeout, lambda: _abort(client))
     watchdog.daemon = True
@@ -66,7 +66,7 @@ def open_client(wrapper: EWrapper, host: str, port: int, client_id: int, timeout
     return client
 
 
-def _abort(client: EClient) -> None:
+def _abort(client: Client) -> None:
     """Break a handshake that hangs (TWS never answered) by closing the socket under it."""
     if client.conn is not None and not client.isConnected():
         client.conn.disconnect()

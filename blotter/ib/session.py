@@ -120,7 +120,7 @@ class Session:
     def _run(self, client: EClient) -> None:
         try:
             client.run()
-        except Exception:  # ibapi decodes what was queued after a disconnect with no server version
+        except Exception:  # a last resort: Client.run skips messages it cannot read
             log.warning("ibapi's message loop ended with an error (the resync recovers what it held)",
                         exc_info=True)
         finally:

@@ -104,3 +104,27 @@ def test_duplicate_order_id_recovers_for_the_next_order(session, sim):
     third = s.place(AAPL, lmt("BUY", 100, 1.0))
     events.wait(ev.StatusUpdate, lambda e: e.order_id == third)
     assert third > first
+
+
+@pytest.mark.parametrize("broken", [
+    ["3", "not-a-number", "Filled", "100", "0", "1.5", "7", "0", "1.5", "1", "", "0"],  # orderStatus, bad order id
+    ["3", "12", "Filled", "lots", "0", "1.5", "7", "0", "1.5", "1", "", "0"],  # orderStatus, bad quantity
+    ["11", "-1"],  # execDetails that stops short
+])
+def test_a_message_that_cannot_be_read_is_logged_and_skipped(session, sim, caplog, broken):
+    from blotter.sim import encode_market as em
+
+    s, events = session(client_id=1)
+    events.wait(ev.Resynced)
+
+    def send_broken_then_a_good_one() -> None:
+        target = next(x for x in sim.sessions if x.client_id == 1)
+        target.send(broken)
+        target.send(em.error(target.version, -1, 2104, "Market data farm connection is OK:after", time_ms=0))
+
+    sim.call(send_broken_then_a_good_one)
+    events.wait(ev.TwsMessage, lambda m: m.code == 2104 and m.text.endswith(":after"))
+    assert s.state is ev.ConnState.CONNECTED
+    assert ev.ConnState.LOST not in [e.state for e in events.of(ev.Connection)], "the connection was dropped"
+    assert not events.of(ev.StatusUpdate), "a broken status reached the blotter"
+    assert "skipped a message TWS sent" in caplog.text
