@@ -126,7 +126,21 @@ class LineTable(ScrollView, can_focus=True):
         return self.keys[self.cursor] if 0 <= self.cursor < len(self.keys) else None
 
     def _sized(self) -> None:
-        self.virtual_size = Size(self._width, len(self.keys) + 1)
+        """Tell the scroll view how many lines there are.
+
+        Setting `virtual_size` makes Textual lay out and redraw the whole screen. When rows were only
+        added and the vertical scrollbar already shows, nothing moves: the table keeps the new size and
+        just the scrollbar's length is redrawn (a flood of fills then costs the new lines, not frames).
+        """
+        size = Size(self._width, len(self.keys) + 1)
+        old = self.virtual_size
+        if size == old:
+            return
+        if self.is_mounted and self.show_vertical_scrollbar and size.height > old.height and size.width == old.width:
+            self.set_reactive(LineTable.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
 
     # -- cursor ------------------------------------------------------------------------------
 
