@@ -47,6 +47,8 @@ _HELP = {
     "export_pane": "Write the focused pane to a CSV file",
 }
 PUMP_INTERVAL = 1 / 30  # seconds between drains: about a frame
+FLOOD_EVENTS = 400  # a drain this big (12,000 events a second at 30 drains a second) is a flood...
+FLOOD_INTERVAL = 0.1  # ...then the screen follows at 10 frames a second, leaving the CPU to reading it
 SENDING = {"ticket", "modify", "cancel", "cancel_all"}
 IMMEDIATE = SENDING | {"filter", "help"}
 LIVE_STATES = (ConnState.CONNECTED, ConnState.TWS_IB_RESTORED, ConnState.TWS_IB_LOST)
@@ -167,7 +169,8 @@ class BlotterApp(App[int]):
             self.notify(f"config [keys]: no binding called {', '.join(unknown)}", severity="warning")
         self.query_one("#orders-table").focus()
         self._tell_warnings()
-        self.set_interval(PUMP_INTERVAL, self.pump)
+        self._next_pump = 0.0
+        self.set_interval(PUMP_INTERVAL, self._pump_due)
         self.pump()
 
     # -- the journal --------------------------------------------------------------------------
@@ -277,12 +280,21 @@ class BlotterApp(App[int]):
 
     # -- the pump -----------------------------------------------------------------------------
 
-    def pump(self) -> None:
-        """Apply what arrived since the last frame; each pane redraws only what changed."""
+    def _pump_due(self) -> None:
+        """The pump's timer: every frame, but only every FLOOD_INTERVAL while a flood lasts (each frame
+        costs milliseconds of drawing that the reading of the flood needs more)."""
+        now = time.monotonic()
+        if now >= self._next_pump:
+            taken = self.pump()
+            self._next_pump = now + FLOOD_INTERVAL if taken >= FLOOD_EVENTS else 0.0
+
+    def pump(self) -> int:
+        """Apply what arrived since the last frame; each pane redraws only what changed. Returns how
+        many events it took."""
         self._journal_news()
         batch = drain(self.events)
         if not batch or self.live_store is None:
-            return
+            return len(batch)
         changes = self.live_store.apply(batch)
         if self.journal is not None:
             self.journal.record(batch, self.causes)
@@ -297,6 +309,7 @@ class BlotterApp(App[int]):
         if changes.connection_changed:
             self.query_one(StatusLine).refresh()
             self.refresh_bindings()
+        return len(batch)
 
     # -- keys ---------------------------------------------------------------------------------
 

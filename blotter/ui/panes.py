@@ -31,6 +31,7 @@ STATUS_MEANING = {
 }
 LIQUIDITY = {1: "add", 2: "rem", 3: "out"}
 INDEX_EVERY, INDEX_SLICE = 0.1, 1_000  # seconds between slices of fills' filter text, fills a slice
+INDEX_IDLE, BUSY_FILLS = 1.0, 100  # slicing waits this long after a batch of this many fills (a flood)
 
 
 def _memo(fn: Callable[[Any], str], size: int = 65_536) -> Callable[[Any], str]:
@@ -300,6 +301,7 @@ class FillsPane(Pane):
         self._all: list[Hashable] | None = None  # every fill's key in arrival order (the Store never drops one)
         self._indexed = 0  # fills before this one in _all have had their filter text made
         self._known: set[Hashable] = set()  # keys already in _all
+        self._busy = 0.0  # when a batch of fills as big as a slice last came (monotonic)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -307,9 +309,9 @@ class FillsPane(Pane):
 
     def _index_slice(self) -> None:
         """Make the filter text of a slice of fills between frames, so the first `/` on a day of fills
-        does not stop the screen while it reads them all."""
+        does not stop the screen while it reads them all. Not while fills pour in: that is idle work."""
         keys = self._all
-        if keys is None or self._indexed >= len(keys):
+        if keys is None or self._indexed >= len(keys) or _time.monotonic() - self._busy < INDEX_IDLE:
             return
         end = min(len(keys), self._indexed + INDEX_SLICE)
         text = self._text
@@ -338,6 +340,8 @@ class FillsPane(Pane):
 
     def apply(self, changes: Changes) -> None:
         if changes.fills_added:
+            if len(changes.fills_added) >= BUSY_FILLS:
+                self._busy = _time.monotonic()
             new = [k for k in changes.fills_added if k not in self._known]  # a row is never listed twice
             self._known.update(new)
             if self._all is not None:
