@@ -34,6 +34,7 @@ class TimedConnection(Connection):
     def connect(self) -> None:
         try:
             self.socket = socket.create_connection((self.host, self.port), timeout=self.timeout)
+            self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # an order leaves now, not with the next
             _failures.pop((self.host, self.port), None)
         except socket.timeout:
             _failures[(self.host, self.port)] = f"no answer within {self.timeout:g}s"
