@@ -167,7 +167,11 @@ def session_and_app(host: str, port: int, client_id: int, tap: Tap, **settings: 
 
     session = Session(SessionConfig(host=host, port=port, client_id=client_id, connect_timeout=10), tap.put)
     session.connect()
-    app = BlotterApp(Settings(host=host, port=port, client_id=client_id, **settings), session, tap.events)
+    from blotter.ui.heap import HeapFreezer
+
+    heap = HeapFreezer()  # as run_app gives the app it runs
+    app = BlotterApp(Settings(host=host, port=port, client_id=client_id, **settings), session, tap.events,
+                     heap=heap)
     return session, app
 
 

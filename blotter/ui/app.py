@@ -35,6 +35,7 @@ from blotter.domain.text import order_line
 from blotter.ui import theme as themes
 from blotter.ui.bindings import KEYS, app_bindings, keymap
 from blotter.ui.dialogs import ConfirmCancel, ConfirmCancelAll, Help
+from blotter.ui.heap import HeapFreezer
 from blotter.ui.panes import FillsPane, MessagesPane, OrdersPane, Pane, TotalsPane
 from blotter.ui.status import StatusLine
 
@@ -47,7 +48,7 @@ _HELP = {
     "export_pane": "Write the focused pane to a CSV file",
 }
 PUMP_INTERVAL = 1 / 30  # seconds between drains: about a frame
-FLOOD_EVENTS = 400  # a drain this big (12,000 events a second at 30 drains a second) is a flood...
+FLOOD_RATE, FLOOD_WINDOW = 12_000, 0.5  # events a second, over half a second, that make a flood...
 FLOOD_INTERVAL = 0.1  # ...then the screen follows at 10 frames a second, leaving the CPU to reading it
 SENDING = {"ticket", "modify", "cancel", "cancel_all"}
 IMMEDIATE = SENDING | {"filter", "help"}
@@ -113,11 +114,14 @@ class BlotterApp(App[int]):
     def __init__(self, settings: Settings, commands: Commands, events: "queue.SimpleQueue[Any]", *,
                  clock: Callable[[], float] = time.time, demo: bool = False, journal: JournalLike | None = None,
                  archive: Callable[[], DaysLike | None] | None = None, loaded: Sequence[Event] = (),
-                 day: str | None = None, export_dirs: Sequence[Path] = (), warnings: Sequence[str] = ()) -> None:
+                 day: str | None = None, export_dirs: Sequence[Path] = (), warnings: Sequence[str] = (),
+                 heap: HeapFreezer | None = None) -> None:
         """`loaded`: today's events from the journal, shown (unconfirmed) before TWS's resync, and
         `warnings` what could not be read of it. `day`: open that day from the journal (`archive`)
-        read-only instead of the live one (`blotter --date`)."""
+        read-only instead of the live one (`blotter --date`). `heap`: freezes what survives each full
+        garbage collection, so collections stay short as the day grows (run_app gives one; tests don't)."""
         super().__init__()
+        self.heap = heap
         self.settings = settings
         self.causes: dict[tuple[str, int], str] = {}  # (request kind, order id) -> the user action behind it
         self._live_typed = False  # the LIVE word was typed for the transmit being sent now
@@ -169,7 +173,10 @@ class BlotterApp(App[int]):
             self.notify(f"config [keys]: no binding called {', '.join(unknown)}", severity="warning")
         self.query_one("#orders-table").focus()
         self._tell_warnings()
-        self._next_pump = 0.0
+        if self.heap is not None:
+            self.heap.start()
+        self._next_pump = self._window_start = 0.0
+        self._window_events, self._flooding = 0, False
         self.set_interval(PUMP_INTERVAL, self._pump_due)
         self.pump()
 
@@ -284,14 +291,21 @@ class BlotterApp(App[int]):
         """The pump's timer: every frame, but only every FLOOD_INTERVAL while a flood lasts (each frame
         costs milliseconds of drawing that the reading of the flood needs more)."""
         now = time.monotonic()
-        if now >= self._next_pump:
-            taken = self.pump()
-            self._next_pump = now + FLOOD_INTERVAL if taken >= FLOOD_EVENTS else 0.0
+        if now < self._next_pump:
+            return
+        self._window_events += self.pump()
+        span = now - self._window_start
+        if span >= FLOOD_WINDOW:  # a steady rate decides, not one big drain after a slow frame
+            self._flooding = self._window_events >= FLOOD_RATE * span
+            self._window_start, self._window_events = now, 0
+        self._next_pump = now + FLOOD_INTERVAL if self._flooding else 0.0
 
     def pump(self) -> int:
         """Apply what arrived since the last frame; each pane redraws only what changed. Returns how
         many events it took."""
         self._journal_news()
+        if self.heap is not None:
+            self.heap.settle()
         batch = drain(self.events)
         if not batch or self.live_store is None:
             return len(batch)
@@ -523,6 +537,10 @@ class DayScreen(ModalScreen[str | None]):
 
 def run_app(settings: Settings, commands: Commands, events: "queue.SimpleQueue[Any]", **journal: Any) -> int:
     """Run the UI; `journal` holds BlotterApp's journal arguments (journal, archive, loaded, day, export_dirs)."""
-    app = BlotterApp(settings, commands, events, demo=settings.demo, **journal)
-    app.run()
+    heap = HeapFreezer()
+    app = BlotterApp(settings, commands, events, demo=settings.demo, heap=heap, **journal)
+    try:
+        app.run()
+    finally:
+        heap.stop()
     return app.return_code or 0
