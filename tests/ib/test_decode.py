@@ -30,6 +30,7 @@ def outcome(fn: Any, the_type: Any, field: bytes, show_unset: bool, use_unicode:
     return "value", (repr(value), type(value))  # repr: NaN equals itself, -0.0 differs from 0.0
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # a stray backslash warns in both, alike
 @settings(max_examples=600, deadline=None)
 @given(field=fields, the_type=st.sampled_from(TYPES), show_unset=st.booleans(), use_unicode=st.booleans())
 def test_every_field_decodes_as_ibapi_decodes_it(field: bytes, the_type: Any, show_unset: bool,
