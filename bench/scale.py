@@ -123,7 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     feed = events(args.orders, args.fills)
     for e in feed:
         q.put(e)
-    app = BlotterApp(Settings(client_id=1), StubCommands(), q)  # type: ignore[arg-type]
+    from blotter.ui.heap import HeapFreezer
+
+    heap = HeapFreezer()  # as run_app gives the app it runs
+    app = BlotterApp(Settings(client_id=1), StubCommands(), q, heap=heap)  # type: ignore[arg-type]
     t = asyncio.run(measure(app, [e for e in feed if type(e).__name__ in ("Execution", "Commission")], args.repeat))
 
     def stats(values: list[float]) -> dict[str, float]:
