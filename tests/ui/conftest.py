@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any, Callable, Iterator
 
 import pytest
+from textual.widgets import Input
 
 from blotter.config import Settings
 from blotter.domain import events as ev
@@ -86,6 +87,8 @@ async def settle(pilot: Any, done: Callable[[BlotterApp], bool] | None = None, r
         await pilot.pause(0.05)
         ready = (app.store.connection.resynced or not resynced) and app.events.empty()
         if ready and (done is None or done(app)):
+            for field in app.screen.query(Input):  # a blinking cursor would make the screenshot a coin toss
+                field.cursor_blink = False
             await pilot.pause()
             return
     raise AssertionError("the app did not settle")
