@@ -57,7 +57,7 @@ class Outbox:
     def put(self, message: Outgoing) -> None:
         """Send now if nothing waits and the limit allows, else queue it; returns at once either way."""
         with self._lock:
-            if not self._waiting and not self._stop.is_set() and self._slot_free():
+            if not self._waiting and not self._stop.is_set() and self._slot_wait() <= 0:
                 self._send(message)
                 return
             self._waiting += 1
@@ -99,14 +99,14 @@ class Outbox:
         self.sent_times.append(self.clock())
         self.sent += 1
 
-    def _slot_free(self) -> bool:
-        """One more message now keeps every one-second window within the rate."""
-        return len(self.sent_times) < self.rate or self.sent_times[0] + WINDOW + MARGIN <= self.clock()
+    def _slot_wait(self) -> float:
+        """Seconds until one more message keeps every one-second window within the rate (<= 0: now)."""
+        if len(self.sent_times) < self.rate:
+            return 0.0
+        return self.sent_times[0] + WINDOW + MARGIN - self.clock()
 
     def _wait_for_slot(self) -> None:
         """Block this thread until one more message keeps every one-second window within the rate."""
-        if len(self.sent_times) < self.rate:
-            return
-        wait = self.sent_times[0] + WINDOW + MARGIN - self.clock()
+        wait = self._slot_wait()
         if wait > 0:
             self._stop.wait(wait)
