@@ -34,7 +34,6 @@ class Client(EClient):
     def __init__(self, wrapper: EWrapper) -> None:
         super().__init__(wrapper)
         self.msg_queue = queue.SimpleQueue()  # type: ignore[assignment]
-        self.skipped = 0  # messages that could not be decoded
 
     def run(self) -> None:
         """Decode every message the reader queued until the connection ends and the queue is empty."""
@@ -72,9 +71,7 @@ class Client(EClient):
             else:
                 self.decoder.interpret(comm.read_fields(text), msg_id)
         except BadMessage:  # ibapi's decoder has already told the wrapper (error 320)
-            self.skipped += 1
             log.warning("skipped a message TWS sent that ended early (id %s): %r", msg_id, text[:120])
         except Exception:
-            self.skipped += 1
             log.warning("skipped a message TWS sent that could not be read (id %s): %r", msg_id, text[:120],
                         exc_info=True)
