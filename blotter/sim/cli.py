@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 
-from blotter.sim.server import SimConfig, SimServer
+from blotter.sim.server import FLOOD_AFTER, SimConfig, SimServer
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,7 +45,7 @@ def parser() -> argparse.ArgumentParser:
                    help="demo: a live market with a TWS user trading; quiet: nothing but what clients do; "
                         "flood: every client gets --fills fills right after START_API")
     p.add_argument("--fills", type=int, default=10_000, help="fills per client in the flood scenario")
-    p.add_argument("--flood-after", choices=("start", "executions"), default="start",
+    p.add_argument("--flood-after", choices=FLOOD_AFTER, default="start",
                    help="when a client's flood begins: right after START_API (start), or once its first "
                         "reqExecutions is answered, i.e. after a blotter's resync (executions)")
     p.add_argument("--master-client-id", type=int, default=None, help="the client id that sees every client's orders")

@@ -32,6 +32,11 @@ log = logging.getLogger("blotter.sim")
 EASTERN = ZoneInfo("US/Eastern")
 
 
+# when a flood scenario's client is flooded: right after START_API, or once its first reqExecutions
+# is answered (after a blotter's resync)
+FLOOD_AFTER = ("start", "executions")
+
+
 @dataclass
 class SimConfig:
     """How the simulated TWS behaves; every field has the default a fresh TWS would have."""
@@ -49,7 +54,7 @@ class SimConfig:
     always_open: bool = True  # False: stocks trade only in regular hours unless outsideRth
     scenario: str = "quiet"  # quiet | demo | flood
     flood_fills: int = 0
-    flood_after: str = "start"  # start: right after START_API | executions: once its first reqExecutions is answered
+    flood_after: str = "start"  # one of FLOOD_AFTER
     record: str | None = None
     allow_remote: bool = False
     drop_every: float = 0.0  # drop every connection every N seconds
@@ -80,8 +85,8 @@ class SimServer:
         self.config = config or SimConfig()
         if not self.config.allow_remote and self.config.host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError(f"refusing to listen on {self.config.host}: loopback only without allow_remote")
-        if self.config.flood_after not in ("start", "executions"):
-            raise ValueError(f"flood_after must be start or executions, not {self.config.flood_after!r}")
+        if self.config.flood_after not in FLOOD_AFTER:
+            raise ValueError(f"flood_after must be one of {', '.join(FLOOD_AFTER)}, not {self.config.flood_after!r}")
         self.clock = self.config.clock or SimClock.real()
         self.market = Market(instruments.INSTRUMENTS, seed=self.config.seed)
         self.broker = Broker(self.market, self.clock.now, account=self.config.accounts[0],
