@@ -145,6 +145,8 @@ class BlotterApp(App[int]):
         self._styles: dict[str, Style] = {}
         self._spec = themes.ThemeSpec("none", True)
         self._allowed: tuple[bool, ...] = ()  # which sending keys the footer last showed enabled
+        self._next_pump = self._window_start = 0.0  # monotonic: the pump's next turn, its rate window's start
+        self._window_events, self._flooding = 0, False  # events drained in that window; a flood seen
         # screens waiting on reference data or what-if answers: called with (request ids touched, changes)
         self.listeners: list[Callable[[set[int], Changes], None]] = []
 
@@ -175,8 +177,6 @@ class BlotterApp(App[int]):
         self._tell_warnings()
         if self.heap is not None:
             self.heap.start()
-        self._next_pump = self._window_start = 0.0
-        self._window_events, self._flooding = 0, False
         self.set_interval(PUMP_INTERVAL, self._pump_due)
         self.pump()
 

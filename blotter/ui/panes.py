@@ -301,7 +301,7 @@ class FillsPane(Pane):
         self._all: list[Hashable] | None = None  # every fill's key in arrival order (the Store never drops one)
         self._indexed = 0  # fills before this one in _all have had their filter text made
         self._known: set[Hashable] = set()  # keys already in _all
-        self._busy = 0.0  # when a batch of fills as big as a slice last came (monotonic)
+        self._busy = 0.0  # when a batch of BUSY_FILLS or more fills last came (monotonic)
 
     def on_mount(self) -> None:
         super().on_mount()
