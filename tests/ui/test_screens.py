@@ -37,7 +37,8 @@ def test_ticket_with_an_off_tick_price(snap_compare, world):
 def test_review_with_warnings_and_what_if(snap_compare, world):
     async def run(pilot):
         await open_ticket(pilot, "BUY 300 AAPL STK LMT 240.00")
-        await settle(pilot, lambda app: app.screen.ready())
+        # the review judges the limit against the ask: wait for the quote too, not only the contract
+        await settle(pilot, lambda app: app.screen.ready() and getattr(app.screen.quote(), "ask", None) is not None)
         await pilot.press("enter")
         await settle(pilot, lambda app: "commission" in str(app.screen.query_one("#what-if").render()))
     assert snap_compare(world.app(), terminal_size=SIZE, run_before=run)
