@@ -12,6 +12,7 @@ from typing import Any, Callable, Hashable, Iterable
 
 from rich.style import Style
 from textual.containers import Vertical
+from textual.geometry import Region, Size
 from textual.widgets import Input
 
 from blotter.domain.keys import OrderKey
@@ -20,6 +21,8 @@ from blotter.domain.rows import Changes, FillRow, OrderRow, Totals
 from blotter.domain.status import OrderStatus
 from blotter.domain.store import Store
 from blotter.domain.text import local_clock, money, price, qty
+from blotter.ui.filtering import keep, narrows, still_to_check, words
+from blotter.ui.sizing import resize
 from blotter.ui.table import Cell, Column, LineTable
 
 STATUS_MEANING = {
@@ -65,6 +68,21 @@ def ident(order_id: int, perm_id: int) -> str:
     return str(order_id) if order_id else f"p{perm_id}"
 
 
+class FilterLine(Input):
+    """The filter line: it filters as it is typed, in the same turn as the key, so one frame shows the
+    letter and the rows it leaves (not the letter, then the rows a message later). And it lays out only
+    itself: Textual's Input sets its virtual size on every key, which lays out the whole screen."""
+
+    def __init__(self, changed: Callable[[str], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._changed = changed
+
+    def _watch_value(self, value: str) -> None:
+        resize(self, Size(self.content_width, 1))
+        super()._watch_value(value)  # the size it sets is the one already set: no layout
+        self._changed(value)
+
+
 class Pane(Vertical):
     """A titled box: a table of rows, a filter line under it, and a sort order."""
 
@@ -75,11 +93,13 @@ class Pane(Vertical):
         super().__init__(id=id, classes="pane")
         self.store = store
         self.table = LineTable(self.COLUMNS, self.cells, style_of, id=f"{id}-table", follow=follow)
-        self.filter_input = Input(placeholder="filter: symbol, side, status… (Enter keeps it, Esc clears)",
-                                  classes="filter")
+        self.filter_input = FilterLine(lambda value: self.set_filter(value.strip()), classes="filter",
+                                       placeholder="filter: symbol, side, status… (Enter keeps it, Esc clears)")
         self.filter_text = ""
         self._words: list[str] = []
         self._texts: dict[Hashable, str] = {}  # key -> its cells' text, lower case: what a filter searches
+        self._labels = ("", "")  # the border's title and subtitle as last set
+        self._whole = False  # the table shows every row, in arrival order
         self.sort_column: int | None = None
         self.sort_descending = False
         self.hint = ""
@@ -120,15 +140,16 @@ class Pane(Vertical):
     def _text(self, key: Hashable) -> str:
         text = self._texts.get(key)
         if text is None:
-            text = self._texts[key] = " ".join(cell[0] for cell in self.cells(key)).lower()
+            text = self._texts[key] = self.row_text(key)
         return text
 
-    def _filtered(self, keys: list[Hashable]) -> list[Hashable]:
-        """The keys whose text holds every word of the filter (one pass a word, narrowing as it goes)."""
-        texts, text = self._texts, self._text
-        for word in self._words:
-            keys = [k for k in keys if word in (texts.get(k) or text(k))]
-        return keys
+    def row_text(self, key: Hashable) -> str:
+        """What a filter searches in a row: its cells' text, lower case."""
+        return " ".join(cell[0] for cell in self.cells(key)).lower()
+
+    def text_of(self) -> Callable[[Hashable], str]:
+        """Each row's filter text by key (a pane of many rows gives a lookup that runs in C)."""
+        return self._text
 
     def forget(self, keys: Iterable[Hashable]) -> None:
         """These rows' text changed: a filter must read them again."""
@@ -136,29 +157,38 @@ class Pane(Vertical):
             self._texts.pop(key, None)
 
     def set_filter(self, text: str) -> None:
-        """Filter the view; a filter that only adds to the last one narrows the rows in view, not all rows."""
-        narrower = bool(self.filter_text) and text.lower().startswith(self.filter_text.lower())
+        """Filter the view. Words that narrow the last filter search only the rows in view, and only for
+        the words those rows may still lack (typing `aapl` searches for `a`, then `aa`..., in fewer rows)."""
+        old, self._words = self._words, words(text)
         self.filter_text = text
-        self._words = text.lower().split()
-        if narrower:
-            self.table.set_keys(self._filtered(self.table.keys))
-            self.retitle()
-        else:
+        if not narrows(old, self._words):
             self.rebuild()
+            return
+        check = still_to_check(old, self._words)
+        if check:
+            self._show(keep(self.table.keys, self.text_of(), check), narrower=True)
+        self.retitle()
 
-    def view_keys(self) -> list[Hashable]:
-        keys = self._filtered(self.all_keys())
+    def _show(self, keys: list[Hashable], *, narrower: bool = False) -> None:
+        self.table.set_keys(keys, narrower=narrower)
+        self._whole = self.sort_column is None and not self._words
+
+    def rebuild(self) -> None:
+        narrower = self._whole and self.sort_column is None  # every row in arrival order, now some of them
+        keys = self.all_keys()
+        if self._words:
+            keys = keep(keys, self.text_of(), self._words)
         if self.sort_column is not None:
             col = self.sort_column
             keys.sort(key=lambda k: _sortable(self.cells(k)[col][0]), reverse=self.sort_descending)
-        return keys
-
-    def rebuild(self) -> None:
-        self.table.set_keys(self.view_keys())
+        self._show(keys, narrower=narrower)
         self.retitle()
 
     def retitle(self) -> None:
-        self.border_title = f"{self.TITLE} ({len(self.table.keys)})"
+        self.label(title=f"{self.TITLE} ({len(self.table.keys)})", subtitle=" · ".join(self.notes()))
+
+    def notes(self) -> list[str]:
+        """What the bottom border says: the filter, the sort, and a hint."""
         notes = []
         if self.filter_text:
             notes.append(f"filter: {self.filter_text}")
@@ -166,7 +196,23 @@ class Pane(Vertical):
             notes.append(f"sort: {self.COLUMNS[self.sort_column].title} {'↓' if self.sort_descending else '↑'}")
         if self.hint:
             notes.append(self.hint)
-        self.border_subtitle = " · ".join(notes)
+        return notes
+
+    def label(self, *, title: str, subtitle: str) -> None:
+        """Set the box's title and subtitle, redrawing only a border line that changed. (Textual's own
+        setters redraw the whole box whether or not the text changed: on every fill, and on every key
+        that moves a cursor, that was a repaint of each line of the pane.)"""
+        changed = []
+        if title != self._labels[0]:
+            self._border_title = self.render_str(title).expand_tabs(4).split()[0]
+            changed.append(0)
+        if subtitle != self._labels[1]:
+            self._border_subtitle = self.render_str(subtitle).expand_tabs(4).split()[0]
+            changed.append(self.outer_size.height - 1)
+        self._labels = (title, subtitle)
+        if changed and self.is_mounted:
+            dx, dy = self.content_offset
+            self.refresh(*(Region(-dx, y - dy, self.outer_size.width, 1) for y in changed))
 
     def add_keys(self, keys: list[Hashable]) -> None:
         """New rows: appended in place when the view is in arrival order, else the view is rebuilt."""
@@ -195,8 +241,7 @@ class Pane(Vertical):
         self.screen.set_focus(self.filter_input)  # now, not after a refresh: typing may follow at once
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.set_filter(event.value.strip())
+        event.stop()  # the filter line has filtered already
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -266,6 +311,7 @@ class OrdersPane(Pane):
         self.forget(changes.orders_removed)
         for old, new in changes.orders_rekeyed:
             self.table.replace_key(old, new)
+            self.forget([old])
         moved = [k for k in (*changes.orders_added, *changes.orders_updated)
                  if self.table.has(k) != (self._belongs(k) and self.matches(k))]
         if moved or changes.orders_removed:
@@ -297,36 +343,61 @@ class FillsPane(Pane):
     ]
 
     def __init__(self, store: Store, style_of: Callable[[str], Style]) -> None:
+        """A fill's key in this pane is its row number: the Store never drops a fill, so the numbers
+        stay, and a list of a day's row numbers is compact to filter (the fills' own ids are strings
+        spread over the heap: a filter keystroke would read each one)."""
         super().__init__(store, style_of, id="fills", follow=True)
-        self._all: list[Hashable] | None = None  # every fill's key in arrival order (the Store never drops one)
-        self._indexed = 0  # fills before this one in _all have had their filter text made
-        self._known: set[Hashable] = set()  # keys already in _all
+        self._ids = [f.base_id for f in store.fills()]  # row number -> the fill's id, in arrival order
+        self._row = {fill_id: n for n, fill_id in enumerate(self._ids)}  # the fill's id -> row number
+        self._rows = list(range(len(self._ids)))
+        self._row_texts: list[str] = []  # the filter text of the first rows, made between frames
+        self._stale: set[int] = set()  # rows in _row_texts whose fill has changed since
         self._busy = 0.0  # when a batch of BUSY_FILLS or more fills last came (monotonic)
 
     def on_mount(self) -> None:
         super().on_mount()
         self.set_interval(INDEX_EVERY, self._index_slice)
 
+    @property
+    def indexed(self) -> int:
+        """How many fills have their filter text ready."""
+        return len(self._row_texts) - len(self._stale)
+
     def _index_slice(self) -> None:
         """Make the filter text of a slice of fills between frames, so the first `/` on a day of fills
         does not stop the screen while it reads them all. Not while fills pour in: that is idle work."""
-        keys = self._all
-        if keys is None or self._indexed >= len(keys) or _time.monotonic() - self._busy < INDEX_IDLE:
-            return
-        end = min(len(keys), self._indexed + INDEX_SLICE)
-        text = self._text
-        for key in keys[self._indexed:end]:
-            text(key)
-        self._indexed = end
+        if _time.monotonic() - self._busy >= INDEX_IDLE:
+            self._index(INDEX_SLICE)
+
+    def _index(self, most: int | None = None) -> None:
+        """Bring `most` (None: all) fills' filter texts up to date: changed ones first, then new ones."""
+        texts, text = self._row_texts, self.row_text
+        most = len(self._rows) if most is None else most
+        while self._stale and most > 0:
+            row = self._stale.pop()
+            texts[row] = text(row)
+            most -= 1
+        texts += map(text, range(len(texts), min(len(self._rows), len(texts) + most)))
+
+    def _text(self, key: Hashable) -> str:
+        row: int = key  # type: ignore[assignment]
+        if row < len(self._row_texts) and row not in self._stale:
+            return self._row_texts[row]
+        return self.row_text(row)  # made again when the slicing comes to it
+
+    def text_of(self) -> Callable[[Hashable], str]:
+        self._index()
+        return self._row_texts.__getitem__  # type: ignore[return-value]
+
+    def forget(self, keys: Iterable[Hashable]) -> None:
+        made = len(self._row_texts)
+        self._stale.update(row for row in keys if row < made)  # type: ignore[operator]
 
     def all_keys(self) -> list[Hashable]:
-        if self._all is None:
-            self._all = [f.base_id for f in self.store.fills()]
-            self._known = set(self._all)
-        return list(self._all)
+        return list(self._rows)
 
     def cells(self, key: Hashable) -> list[Cell]:
-        f: FillRow | None = self.store.fill(key)  # type: ignore[arg-type]
+        f: FillRow | None = self.store.fill(self._ids[key])  # type: ignore[index]
         if f is None:
             return [("", None)] * len(self.COLUMNS)
         pnl_meaning = None if not f.realized_pnl else ("pnl-gain" if f.realized_pnl > 0 else "pnl-loss")
@@ -342,17 +413,19 @@ class FillsPane(Pane):
         if changes.fills_added:
             if len(changes.fills_added) >= BUSY_FILLS:
                 self._busy = _time.monotonic()
-            new = [k for k in changes.fills_added if k not in self._known]  # a row is never listed twice
-            self._known.update(new)
-            if self._all is not None:
-                self._all += new
-            self.add_keys(new)
+            new = [fill_id for fill_id in changes.fills_added if fill_id not in self._row]  # never listed twice
+            rows = range(len(self._ids), len(self._ids) + len(new))
+            self._ids += new
+            self._row.update(zip(new, rows))
+            self._rows += rows
+            self.add_keys(list(rows))
         if changes.fills_updated:
-            self.forget(changes.fills_updated)
+            rows = [self._row[fill_id] for fill_id in changes.fills_updated if fill_id in self._row]
+            self.forget(rows)
             if self.sort_column is not None:
                 self.rebuild()
             else:
-                self.table.update(changes.fills_updated)
+                self.table.update(rows)
 
 
 class TotalsPane(Pane):
@@ -381,17 +454,22 @@ class TotalsPane(Pane):
         ]
 
     def apply(self, changes: Changes) -> None:
+        """A fill changes a symbol's and a currency's totals: those lines are redrawn, not the table."""
         if changes.totals_changed:
-            self._texts.clear()
+            before = {key: self._text(key) for key in self.table.keys}
+            self.forget(list(self._texts))
+            if self.sort_column is None and not self._words and self.all_keys() == self.table.keys:
+                self.table.update([k for k in self.table.keys if self._text(k) != before[k]])
+                self.retitle()
+                return
             self.rebuild()
         else:
             self.retitle()
 
-    def retitle(self) -> None:
-        super().retitle()
+    def notes(self) -> list[str]:
         sent, fills, ratio = self.store.efficiency()
-        self.border_subtitle = f"efficiency {ratio:.2f} ({sent} sent / {fills} fills)" if ratio is not None \
-            else f"efficiency – ({sent} sent / 0 fills)"
+        return [f"efficiency {ratio:.2f} ({sent} sent / {fills} fills)" if ratio is not None
+                else f"efficiency – ({sent} sent / 0 fills)"]
 
 
 class MessagesPane(Pane):

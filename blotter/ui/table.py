@@ -17,6 +17,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from blotter.ui.sizing import resize
+
 Cell = tuple[str, str | None]  # text, and the theme meaning that colours it (e.g. "side-buy") or None
 
 
@@ -63,18 +65,24 @@ class LineTable(ScrollView, can_focus=True):
         self.cursor = 0
         self.follow = follow  # keep the cursor on the newest row while it is on the last one
         self._width = sum(c.width + 1 for c in self.columns)
+        self._base = Style()  # the table's own style, and its styles by (meaning, on the cursor): a frame's
+        self._styles: dict[tuple[str | None, bool], Style] = {}
         self._sized()
 
     # -- data --------------------------------------------------------------------------------
 
-    def set_keys(self, keys: Sequence[Hashable]) -> None:
-        """Replace every row (a new filter or sort); keeps the cursor on the same key if it is still there."""
-        current = self.current_key
-        self.keys = list(keys)
+    def set_keys(self, keys: list[Hashable], *, narrower: bool = False) -> None:
+        """Replace every row (a new filter or sort); keeps the cursor on the same key if it is still there.
+        The table keeps the list it is given (a day of fills is not copied for every filter keystroke).
+        `narrower`: the new keys are some of the rows in view, in the same order, so the cursor's row is
+        looked for only where it can now be (a keystroke with the cursor on the day's last fill would
+        otherwise compare it with every fill before it)."""
+        current, cursor, dropped = self.current_key, self.cursor, len(self.keys) - len(keys)
+        self.keys = keys
         self._positions = None  # made when next asked: a filter keystroke over a day of fills skips it
         if current is not None:
             try:
-                self.cursor = self.keys.index(current)
+                self.cursor = keys.index(current, max(cursor - dropped, 0) if narrower else 0)
             except ValueError:
                 pass
         self.cursor = min(self.cursor, max(len(self.keys) - 1, 0))
@@ -126,21 +134,9 @@ class LineTable(ScrollView, can_focus=True):
         return self.keys[self.cursor] if 0 <= self.cursor < len(self.keys) else None
 
     def _sized(self) -> None:
-        """Tell the scroll view how many lines there are.
-
-        Setting `virtual_size` makes Textual lay out and redraw the whole screen. When rows were only
-        added and the vertical scrollbar already shows, nothing moves: the table keeps the new size and
-        just the scrollbar's length is redrawn (a flood of fills then costs the new lines, not frames).
-        """
-        size = Size(self._width, len(self.keys) + 1)
-        old = self.virtual_size
-        if size == old:
-            return
-        if self.is_mounted and self.show_vertical_scrollbar and size.height > old.height and size.width == old.width:
-            self.set_reactive(LineTable.virtual_size, size)
-            self._scroll_update(size)
-        else:
-            self.virtual_size = size
+        """Tell the scroll view how many lines there are (a flood of fills or a filter keystroke then
+        costs the lines that changed, not a layout of the screen: see sizing.resize)."""
+        resize(self, Size(self._width, len(self.keys) + 1))
 
     # -- cursor ------------------------------------------------------------------------------
 
@@ -179,6 +175,20 @@ class LineTable(ScrollView, can_focus=True):
 
     # -- drawing -----------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles = {}
+        self._base = self.rich_style  # Textual works it out from every ancestor: once a frame, not a line
+        return super().render_lines(crop)
+
+    def _style(self, meaning: str | None, selected: bool) -> Style:
+        style = self._styles.get((meaning, selected))
+        if style is None:
+            style = self._base + self.style_of(meaning) if meaning else self._base
+            if selected:
+                style += self.style_of("cursor" if self.has_focus else "cursor-blur")
+            self._styles[(meaning, selected)] = style
+        return style
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.size.width
@@ -188,18 +198,13 @@ class LineTable(ScrollView, can_focus=True):
         else:
             index = scroll_y + y - 1
             if index >= len(self.keys):
-                return Strip.blank(width, self.rich_style)
+                return Strip.blank(width, self._base)
             cells = self.cells(self.keys[index])
             selected = index == self.cursor
         segments = []
-        base = self.rich_style
-        cursor = self.style_of("cursor" if self.has_focus else "cursor-blur") if selected else None
         for column, (text, meaning) in zip(self.columns, cells):
             text = text if len(text) <= column.width else text[: column.width - 1] + "…"
             text = text.rjust(column.width) if column.right else text.ljust(column.width)
-            style = base + self.style_of(meaning) if meaning else base
-            if cursor is not None:
-                style += cursor
-            segments.append(Segment(text + " ", style))
+            segments.append(Segment(text + " ", self._style(meaning, selected)))
         strip = Strip(segments, self._width)
-        return strip.crop_extend(scroll_x, scroll_x + width, base + cursor if cursor else base)
+        return strip.crop_extend(scroll_x, scroll_x + width, self._style(None, selected))

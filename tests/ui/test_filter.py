@@ -1,0 +1,165 @@
+"""The `/` filter over the fills, as a trader types it, checked on what a terminal shows.
+
+The app's output (its partial updates too: a border line, a row) is fed to a terminal emulator, so a
+line the app forgot to redraw shows here as it would on the trader's screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import time
+from decimal import Decimal
+from typing import Any
+
+import pyte
+
+from blotter.config import Settings
+from blotter.domain import events as ev
+from blotter.ui.app import BlotterApp
+
+SIZE = (140, 50)
+SYMBOLS = ("AAPL", "MSFT", "SPY")
+
+
+class Offline:
+    """Commands for an app fed straight from its queue: connected, sends nothing."""
+
+    state = ev.ConnState.CONNECTED
+    server_version = 200
+    accounts = ("DU1234567",)
+    last_received = 0.0
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: None
+
+
+class Terminal:
+    """A terminal emulator fed with every frame the app writes."""
+
+    def __init__(self, app: BlotterApp) -> None:
+        self.screen = pyte.Screen(*SIZE)
+        self.stream = pyte.Stream(self.screen)
+        original = app._display
+
+        def display(screen: Any, update: Any) -> None:
+            original(screen, update)
+            if update is not None:
+                self.stream.feed(update.render_segments(app.console))
+
+        app._display = display  # type: ignore[method-assign]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def fill_rows(self, exec_prefix: str = "0000e0d5.") -> list[str]:
+        return [line for line in self.screen.display if exec_prefix in line]
+
+
+def execution(n: int, symbol: str, side: str, price: float) -> ev.Execution:
+    contract = ev.ContractRef(con_id=100 + SYMBOLS.index(symbol), symbol=symbol, sec_type="STK",
+                              exchange="SMART", currency="USD")
+    return ev.Execution(-1, f"0000e0d5.{n:08x}.01.01", 1 + n % 4, 1, 900 + n % 4, contract,
+                        "20261120 10:00:00 US/Eastern", "DU1234567", "ISLAND", side, Decimal(100), price,
+                        Decimal(100), price, received=time.time())
+
+
+def commission(n: int, amount: float) -> ev.Commission:
+    return ev.Commission(f"0000e0d5.{n:08x}.01.01", amount, "USD", None, received=time.time())
+
+
+def morning() -> list[Any]:
+    """12 fills: AAPL, MSFT and SPY in turn, bought and sold in turn, each with its commission."""
+    out: list[Any] = [ev.Connection(ev.ConnState.CONNECTED, "test", "127.0.0.1", 7497, 1, 200, time.time())]
+    for n in range(12):
+        out += [execution(n, SYMBOLS[n % 3], ("BOT", "SLD")[n % 2], 100.0 + n), commission(n, 1.0)]
+    return out
+
+
+def app_with(events: list[Any]) -> BlotterApp:
+    q: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    for e in events:
+        q.put(e)
+    return BlotterApp(Settings(client_id=1), Offline(), q)  # type: ignore[arg-type]
+
+
+async def until(pilot: Any, done: Any, what: str) -> None:
+    deadline = time.monotonic() + 10
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+async def typed(pilot: Any, text: str) -> None:
+    for ch in text:
+        await pilot.press("space" if ch == " " else ch)
+    await pilot.pause()
+
+
+def shown(term: Terminal, symbol: str, side: str) -> int:
+    return sum(1 for row in term.fill_rows() if f" {symbol} " in row and f" {side} " in row)
+
+
+def test_typing_a_filter_leaves_the_matching_fills_and_escape_brings_all_back():
+    asyncio.run(_typing_a_filter())
+
+
+async def _typing_a_filter():
+    app = app_with(morning())
+    term = Terminal(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: len(term.fill_rows()) == 12, "the morning's fills on screen")
+        await pilot.press("2", "slash")
+        await typed(pilot, "msft sld")
+        await until(pilot, lambda: "Fills (2)" in term.text, "the filtered count in the title")
+        assert len(term.fill_rows()) == shown(term, "MSFT", "SLD") == 2
+        assert "filter: msft sld" in term.text
+
+        await typed(pilot, " 107")  # a third word narrows again: of MSFT sold at 101.00 and 107.00
+        await until(pilot, lambda: "Fills (1)" in term.text, "one fill left")
+        assert "107.00" in term.fill_rows()[0]
+
+        for _ in range(len(" 107") + len(" sld")):  # backspace to "msft": a wider filter
+            await pilot.press("backspace")
+        await until(pilot, lambda: "Fills (4)" in term.text, "every MSFT fill back")
+        assert shown(term, "MSFT", "BOT") == shown(term, "MSFT", "SLD") == 2
+
+        await typed(pilot, " ")  # a trailing space changes nothing
+        assert "Fills (4)" in term.text and len(term.fill_rows()) == 4
+
+        await pilot.press("escape")
+        await until(pilot, lambda: "Fills (12)" in term.text, "every fill back")
+        assert len(term.fill_rows()) == 12 and "filter:" not in term.text
+
+
+def test_fills_arriving_under_a_filter_show_only_if_they_match_and_the_count_follows():
+    asyncio.run(_fills_arriving_under_a_filter())
+
+
+async def _fills_arriving_under_a_filter():
+    app = app_with(morning())
+    term = Terminal(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: len(term.fill_rows()) == 12, "the morning's fills on screen")
+        await pilot.press("2", "slash")
+        await typed(pilot, "spy")
+        await pilot.press("enter")  # keep the filter, back to the table
+        await until(pilot, lambda: "Fills (4)" in term.text, "the SPY fills")
+
+        app.events.put(execution(20, "AAPL", "BOT", 150.0))
+        app.events.put(execution(21, "SPY", "SLD", 450.0))
+        await until(pilot, lambda: "Fills (5)" in term.text, "the new SPY fill counted on screen")
+        assert "450.00" in term.text and "150.00" not in term.text
+
+        # the new fill's commission comes after it: the filter finds it by its commission now
+        app.events.put(commission(21, 2.75))
+        await pilot.press("slash")
+        await typed(pilot, " 2.75")
+        await until(pilot, lambda: "Fills (1)" in term.text, "the fill found by its commission")
+        assert "450.00" in term.fill_rows()[0]
+
+        await pilot.press("escape")
+        await until(pilot, lambda: "Fills (14)" in term.text, "every fill, the AAPL one too")
+        assert "150.00" in term.text
