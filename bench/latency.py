@@ -70,9 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         seen = [0]
 
         def on_frame(now: float) -> None:
-            keys = app.pane("fills").table.keys
-            for base in keys[seen[0]:]:
-                t = arrived.get(base)
+            fills = app.pane("fills")
+            keys = fills.table.keys
+            for row in keys[seen[0]:]:
+                t = arrived.get(fills.fill_id(row))
                 if t is not None:
                     row_latency.append(now - t)
             seen[0] = len(keys)

@@ -396,6 +396,10 @@ class FillsPane(Pane):
     def all_keys(self) -> list[Hashable]:
         return list(self._rows)
 
+    def fill_id(self, row: int) -> str:
+        """The id (exec id less its correction part) of the fill on this row."""
+        return self._ids[row]
+
     def cells(self, key: Hashable) -> list[Cell]:
         f: FillRow | None = self.store.fill(self._ids[key])  # type: ignore[index]
         if f is None:
