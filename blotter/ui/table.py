@@ -20,6 +20,8 @@ from textual.strip import Strip
 from blotter.ui.sizing import resize
 
 Cell = tuple[str, str | None]  # text, and the theme meaning that colours it (e.g. "side-buy") or None
+LINES_KEPT = 1_000  # rows' drawn lines kept for the next frames (a few screens' worth)
+_HEADER = object()  # the header line's key among the drawn lines
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,10 @@ class LineTable(ScrollView, can_focus=True):
         self.cursor = 0
         self.follow = follow  # keep the cursor on the newest row while it is on the last one
         self._width = sum(c.width + 1 for c in self.columns)
-        self._base = Style()  # the table's own style, and its styles by (meaning, on the cursor): a frame's
-        self._styles: dict[tuple[str | None, bool], Style] = {}
+        self._look: tuple[Style, bool, str] | None = None  # what the lines were drawn with:
+        self._base = Style()  # the table's own style and focus, the app's theme
+        self._styles: dict[tuple[str | None, bool], Style] = {}  # by (meaning, on the cursor)
+        self._lines: dict[tuple[Hashable, bool], tuple[list[Cell], Strip]] = {}  # (key, on the cursor) -> drawn
         self._sized()
 
     # -- data --------------------------------------------------------------------------------
@@ -176,8 +180,11 @@ class LineTable(ScrollView, can_focus=True):
     # -- drawing -----------------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        self._styles = {}
-        self._base = self.rich_style  # Textual works it out from every ancestor: once a frame, not a line
+        look = (self.rich_style, self.has_focus, self.app.theme)  # Textual works the first out from every
+        if look != self._look:  # ancestor: once a frame, not a line. A new look: every line drawn anew
+            self._look, self._base, self._styles, self._lines = look, look[0], {}, {}
+        elif len(self._lines) > LINES_KEPT:
+            self._lines = {}
         return super().render_lines(crop)
 
     def _style(self, meaning: str | None, selected: bool) -> Style:
@@ -190,21 +197,30 @@ class LineTable(ScrollView, can_focus=True):
         return style
 
     def render_line(self, y: int) -> Strip:
+        """A row's line. A row drawn before with the same cells gives back the same Strip, and Textual,
+        which keeps what it made of a Strip on it, does not make it again."""
         scroll_x, scroll_y = self.scroll_offset
         width = self.size.width
         if y == 0:
+            key: Hashable = _HEADER
             cells: list[Cell] = [(c.title, "header") for c in self.columns]
             selected = False
         else:
             index = scroll_y + y - 1
             if index >= len(self.keys):
                 return Strip.blank(width, self._base)
-            cells = self.cells(self.keys[index])
+            key = self.keys[index]
+            cells = self.cells(key)
             selected = index == self.cursor
-        segments = []
-        for column, (text, meaning) in zip(self.columns, cells):
-            text = text if len(text) <= column.width else text[: column.width - 1] + "…"
-            text = text.rjust(column.width) if column.right else text.ljust(column.width)
-            segments.append(Segment(text + " ", self._style(meaning, selected)))
-        strip = Strip(segments, self._width)
+        drawn = self._lines.get((key, selected))
+        if drawn is not None and drawn[0] == cells:
+            strip = drawn[1]
+        else:
+            segments = []
+            for column, (text, meaning) in zip(self.columns, cells):
+                text = text if len(text) <= column.width else text[: column.width - 1] + "…"
+                text = text.rjust(column.width) if column.right else text.ljust(column.width)
+                segments.append(Segment(text + " ", self._style(meaning, selected)))
+            strip = Strip(segments, self._width)
+            self._lines[(key, selected)] = (cells, strip)
         return strip.crop_extend(scroll_x, scroll_x + width, self._style(None, selected))
