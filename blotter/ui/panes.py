@@ -12,6 +12,7 @@ from typing import Any, Callable, Hashable, Iterable
 
 from rich.style import Style
 from textual.containers import Vertical
+from textual.content import Content
 from textual.geometry import Region, Size
 from textual.widgets import Input
 
@@ -61,6 +62,11 @@ def side_meaning(side: str) -> str:
 
 def clock_time(stamp: float) -> str:
     return _time.strftime("%H:%M:%S", _time.localtime(stamp)) if stamp else ""
+
+
+def _plain(text: str) -> Content:
+    """A border text as it is: a filter typed as `[/]` is not markup (Textual would read it as such)."""
+    return Content(text).expand_tabs(4).split()[0]
 
 
 def ident(order_id: int, perm_id: int) -> str:
@@ -204,10 +210,10 @@ class Pane(Vertical):
         that moves a cursor, that was a repaint of each line of the pane.)"""
         changed = []
         if title != self._labels[0]:
-            self._border_title = self.render_str(title).expand_tabs(4).split()[0]
+            self._border_title = _plain(title)
             changed.append(0)
         if subtitle != self._labels[1]:
-            self._border_subtitle = self.render_str(subtitle).expand_tabs(4).split()[0]
+            self._border_subtitle = _plain(subtitle)
             changed.append(self.outer_size.height - 1)
         self._labels = (title, subtitle)
         if changed and self.is_mounted:

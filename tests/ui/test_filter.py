@@ -129,6 +129,10 @@ async def _typing_a_filter():
         await typed(pilot, " ")  # a trailing space changes nothing
         assert "Fills (4)" in term.text and len(term.fill_rows()) == 4
 
+        await typed(pilot, "[/]")  # what Textual would read as markup is shown as typed
+        await until(pilot, lambda: "filter: msft [/]" in term.text, "the filter as typed")
+        assert "Fills (0)" in term.text
+
         await pilot.press("escape")
         await until(pilot, lambda: "Fills (12)" in term.text, "every fill back")
         assert len(term.fill_rows()) == 12 and "filter:" not in term.text
