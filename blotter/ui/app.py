@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable, Protocol, Sequence
 from rich.style import Style
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.containers import Horizontal, Vertical
 from textual.theme import Theme
@@ -272,6 +273,13 @@ class BlotterApp(App[int]):
         self._styles.clear()
         self.theme = f"blotter-{chosen.name}" if chosen else "textual-dark"
         self.refresh(layout=True)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Notifications carry TWS's, the journal's and the config's own words (`[Errno 13] ...`,
+        `config [keys]`, a theme file's parse error): shown as they are, never read as markup, which
+        hid words or, on a stray `[/x]`, crashed the app."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def style_of(self, meaning: str) -> Style:
         """The rich style a theme gives a meaning (cached)."""

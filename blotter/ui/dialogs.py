@@ -26,7 +26,7 @@ class ConfirmCancel(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="box"):
             yield Label("Cancel this order?", classes="title")
-            yield Static(self.description, classes="body")
+            yield Static(self.description, classes="body", markup=False)  # the order as TWS named it
             yield Static("y / Enter: send the cancel    n / Esc: keep it", classes="keys")
 
     def action_answer(self, yes: bool) -> None:

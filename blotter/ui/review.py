@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.markup import escape
 from textual.widgets import Input, Label, Static
 
 from blotter.domain.events import ContractRef
@@ -75,7 +76,7 @@ class Review(ModalScreen[bool]):
                         f"{' outside RTH' if r.outside_rth else ''}", classes="title")
             yield Static(self._notional(), id="notional")
             if self.verdict.warnings:
-                yield Static("\n".join(f"[$warning]! {w.message}[/]" for w in self.verdict.warnings),
+                yield Static("\n".join(f"[$warning]! {escape(w.message)}[/]" for w in self.verdict.warnings),
                              id="warnings")
             yield Static("TWS preview: asking…", id="what-if")
             confirm = "confirm the warnings above and transmit" if self.verdict.warnings else "transmit"
@@ -115,7 +116,7 @@ class Review(ModalScreen[bool]):
             if value is not None:
                 parts.append(f"{label} {'+' if value >= 0 else ''}{money(value)}")
         if preview.warning_text:
-            parts.append(f"[$warning]{preview.warning_text}[/]")
+            parts.append(f"[$warning]{escape(preview.warning_text)}[/]")  # TWS's words, not markup
         self.query_one("#what-if", Static).update("TWS preview: " + " · ".join(parts))
 
     def action_back(self) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable, Iterator
 
+import pyte
 import pytest
 from textual.widgets import Input
 
@@ -92,3 +93,38 @@ async def settle(pilot: Any, done: Callable[[BlotterApp], bool] | None = None, r
             await pilot.pause()
             return
     raise AssertionError("the app did not settle")
+
+
+class Offline:
+    """Commands for an app fed straight from its queue: connected, sends nothing."""
+
+    state = ev.ConnState.CONNECTED
+    server_version = 200
+    accounts = ("DU1234567",)
+    last_received = 0.0
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: None
+
+
+class Terminal:
+    """A terminal emulator fed with every frame the app writes."""
+
+    def __init__(self, app: BlotterApp, size: tuple[int, int]) -> None:
+        self.screen = pyte.Screen(*size)
+        self.stream = pyte.Stream(self.screen)
+        original = app._display
+
+        def display(screen: Any, update: Any) -> None:
+            original(screen, update)
+            if update is not None:
+                self.stream.feed(update.render_segments(app.console))
+
+        app._display = display  # type: ignore[method-assign]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def fill_rows(self, exec_prefix: str = "0000e0d5.") -> list[str]:
+        return [line for line in self.screen.display if exec_prefix in line]

@@ -12,49 +12,13 @@ import time
 from decimal import Decimal
 from typing import Any
 
-import pyte
-
 from blotter.config import Settings
 from blotter.domain import events as ev
 from blotter.ui.app import BlotterApp
+from tests.ui.conftest import Offline, Terminal
 
-SIZE = (140, 50)
 SYMBOLS = ("AAPL", "MSFT", "SPY")
-
-
-class Offline:
-    """Commands for an app fed straight from its queue: connected, sends nothing."""
-
-    state = ev.ConnState.CONNECTED
-    server_version = 200
-    accounts = ("DU1234567",)
-    last_received = 0.0
-
-    def __getattr__(self, name: str) -> Any:
-        return lambda *args, **kwargs: None
-
-
-class Terminal:
-    """A terminal emulator fed with every frame the app writes."""
-
-    def __init__(self, app: BlotterApp) -> None:
-        self.screen = pyte.Screen(*SIZE)
-        self.stream = pyte.Stream(self.screen)
-        original = app._display
-
-        def display(screen: Any, update: Any) -> None:
-            original(screen, update)
-            if update is not None:
-                self.stream.feed(update.render_segments(app.console))
-
-        app._display = display  # type: ignore[method-assign]
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.screen.display)
-
-    def fill_rows(self, exec_prefix: str = "0000e0d5.") -> list[str]:
-        return [line for line in self.screen.display if exec_prefix in line]
+SIZE = (140, 50)
 
 
 def execution(n: int, symbol: str, side: str, price: float) -> ev.Execution:
@@ -108,7 +72,7 @@ def test_typing_a_filter_leaves_the_matching_fills_and_escape_brings_all_back():
 
 async def _typing_a_filter():
     app = app_with(morning())
-    term = Terminal(app)
+    term = Terminal(app, SIZE)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: len(term.fill_rows()) == 12, "the morning's fills on screen")
         await pilot.press("2", "slash")
@@ -144,7 +108,7 @@ def test_fills_arriving_under_a_filter_show_only_if_they_match_and_the_count_fol
 
 async def _fills_arriving_under_a_filter():
     app = app_with(morning())
-    term = Terminal(app)
+    term = Terminal(app, SIZE)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: len(term.fill_rows()) == 12, "the morning's fills on screen")
         await pilot.press("2", "slash")
