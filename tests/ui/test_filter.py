@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import queue
 import time
+from contextlib import asynccontextmanager
 from decimal import Decimal
-from typing import Any
+from typing import Any, AsyncIterator
 
 from blotter.config import Settings
 from blotter.domain import events as ev
@@ -62,6 +63,18 @@ async def typed(pilot: Any, text: str) -> None:
     await pilot.pause()
 
 
+@asynccontextmanager
+async def morning_filtered(text: str) -> AsyncIterator[tuple[BlotterApp, Terminal, Any]]:
+    """The morning's fills on a terminal, the fills pane focused and `text` typed in its filter line."""
+    app = app_with(morning())
+    term = Terminal(app, SIZE)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: len(term.fill_rows()) == 12, "the morning's fills on screen")
+        await pilot.press("2", "slash")
+        await typed(pilot, text)
+        yield app, term, pilot
+
+
 def shown(term: Terminal, symbol: str, side: str) -> int:
     return sum(1 for row in term.fill_rows() if f" {symbol} " in row and f" {side} " in row)
 
@@ -71,12 +84,7 @@ def test_typing_a_filter_leaves_the_matching_fills_and_escape_brings_all_back():
 
 
 async def _typing_a_filter():
-    app = app_with(morning())
-    term = Terminal(app, SIZE)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: len(term.fill_rows()) == 12, "the morning's fills on screen")
-        await pilot.press("2", "slash")
-        await typed(pilot, "msft sld")
+    async with morning_filtered("msft sld") as (app, term, pilot):
         await until(pilot, lambda: "Fills (2)" in term.text, "the filtered count in the title")
         assert len(term.fill_rows()) == shown(term, "MSFT", "SLD") == 2
         assert "filter: msft sld" in term.text
@@ -107,12 +115,7 @@ def test_fills_arriving_under_a_filter_show_only_if_they_match_and_the_count_fol
 
 
 async def _fills_arriving_under_a_filter():
-    app = app_with(morning())
-    term = Terminal(app, SIZE)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: len(term.fill_rows()) == 12, "the morning's fills on screen")
-        await pilot.press("2", "slash")
-        await typed(pilot, "spy")
+    async with morning_filtered("spy") as (app, term, pilot):
         await pilot.press("enter")  # keep the filter, back to the table
         await until(pilot, lambda: "Fills (4)" in term.text, "the SPY fills")
 
