@@ -168,7 +168,7 @@ class Pane(Vertical):
         old, self._words = self._words, words(text)
         self.filter_text = text
         if not narrows(old, self._words):
-            self.rebuild()
+            self.rebuild(narrower=self._whole and bool(self._words))  # every row, now some of them
             return
         check = still_to_check(old, self._words)
         if check:
@@ -179,8 +179,9 @@ class Pane(Vertical):
         self.table.set_keys(keys, narrower=narrower)
         self._whole = self.sort_column is None and not self._words
 
-    def rebuild(self) -> None:
-        narrower = self._whole and self.sort_column is None  # every row in arrival order, now some of them
+    def rebuild(self, *, narrower: bool = False) -> None:
+        """Show every row again, filtered and sorted. `narrower`: the new rows are some of those in view,
+        in the same order (a filter typed over the whole view); not after the rows themselves changed."""
         keys = self.all_keys()
         if self._words:
             keys = keep(keys, self.text_of(), self._words)
