@@ -67,10 +67,12 @@ class LineTable(ScrollView, can_focus=True):
         self.cursor = 0
         self.follow = follow  # keep the cursor on the newest row while it is on the last one
         self._width = sum(c.width + 1 for c in self.columns)
-        self._look: tuple[Style, bool, str] | None = None  # what the lines were drawn with:
-        self._base = Style()  # the table's own style and focus, the app's theme
-        self._styles: dict[tuple[str | None, bool], Style] = {}  # by (meaning, on the cursor)
-        self._lines: dict[tuple[Hashable, bool], tuple[list[Cell], Strip]] = {}  # (key, on the cursor) -> drawn
+        # Drawing: the look the lines were drawn with (the table's style, its focus, the app's theme),
+        # that style, the styles by (meaning, on the cursor), and each row's cells and line by (key, on the cursor)
+        self._look: tuple[Style, bool, str] | None = None
+        self._base = Style()
+        self._styles: dict[tuple[str | None, bool], Style] = {}
+        self._lines: dict[tuple[Hashable, bool], tuple[list[Cell], Strip]] = {}
         self._sized()
 
     # -- data --------------------------------------------------------------------------------
@@ -180,8 +182,9 @@ class LineTable(ScrollView, can_focus=True):
     # -- drawing -----------------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        look = (self.rich_style, self.has_focus, self.app.theme)  # Textual works the first out from every
-        if look != self._look:  # ancestor: once a frame, not a line. A new look: every line drawn anew
+        # the table's style is worked out from every ancestor: once a frame here, not once a line
+        look = (self.rich_style, self.has_focus, self.app.theme)
+        if look != self._look:  # a new look: every line is drawn anew
             self._look, self._base, self._styles, self._lines = look, look[0], {}, {}
         elif len(self._lines) > LINES_KEPT:
             self._lines = {}
