@@ -27,15 +27,16 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class Quote:
-    """The live market for the contract: the touch and the last trade (None where unknown)."""
+class Touch:
+    """The live market for the contract, in Decimals for the checks: the touch (bid, ask) and the last
+    trade (None where unknown). (`reference.Quote` is the same market as shown, in floats and sizes.)"""
 
     bid: Decimal | None = None
     ask: Decimal | None = None
     last: Decimal | None = None
 
     @classmethod
-    def of(cls, bid: object = None, ask: object = None, last: object = None) -> Quote:
+    def of(cls, bid: object = None, ask: object = None, last: object = None) -> Touch:
         """From tick values (floats): TWS's -1 / 0 for "no bid" reads as unknown."""
         def real(value: object) -> Decimal | None:
             number = to_decimal(value)
@@ -80,7 +81,7 @@ Add = Callable[[str, str], None]
 
 
 def check(side: str, quantity: Decimal | None, kind: OrderKind | None, prices: dict[str, tuple[str, Decimal]],
-          rules: ContractRules, quote: Quote | None, limits: Precautions, warn: Add, block: Add) -> None:
+          rules: ContractRules, quote: Touch | None, limits: Precautions, warn: Add, block: Add) -> None:
     """Every precaution for an order whose valid prices are `prices` (field -> (label, price))."""
     ref = quote.reference(side) if quote is not None else None
     compared = {f: lp for f, lp in prices.items() if f != "aux_price" or (kind is not None and not kind.trailing)}

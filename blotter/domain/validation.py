@@ -14,13 +14,13 @@ from typing import Callable, Protocol, TypeVar
 
 from blotter.domain import precautions
 from blotter.domain.events import ContractRef, OrderFields
-from blotter.domain.precautions import Finding, Precautions, Quote
+from blotter.domain.precautions import Finding, Precautions, Touch
 from blotter.domain.prices import MAX_PRICE, plain, show, to_decimal
 from blotter.domain.ticket import (
     ORDER_KINDS, SIDES, TIFS, TWS_ZONE, ContractRules, OrderKind, OrderRequest, tws_time, word,
 )
 
-__all__ = ["Finding", "Precautions", "Quote", "Verdict", "submit", "validate", "validate_modify"]
+__all__ = ["Finding", "Precautions", "Touch", "Verdict", "submit", "validate", "validate_modify"]
 T = TypeVar("T")
 _TYPES = ", ".join(list(ORDER_KINDS)[:-1]) + " or " + list(ORDER_KINDS)[-1]
 _TIFS = ", ".join(list(TIFS)[:-1]) + " or " + list(TIFS)[-1]
@@ -77,7 +77,7 @@ def _text(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def validate(request: OrderRequest, rules: ContractRules, quote: Quote | None = None,
+def validate(request: OrderRequest, rules: ContractRules, quote: Touch | None = None,
              limits: Precautions = Precautions(), now: datetime | None = None, *,
              tws_zone: str = TWS_ZONE) -> Verdict:
     """Judge a new order against its contract's rules and the precautions. Never raises.
@@ -97,7 +97,7 @@ def validate(request: OrderRequest, rules: ContractRules, quote: Quote | None = 
     return found.verdict()
 
 
-def validate_modify(original: Placed, request: OrderRequest, rules: ContractRules, quote: Quote | None = None,
+def validate_modify(original: Placed, request: OrderRequest, rules: ContractRules, quote: Touch | None = None,
                     limits: Precautions = Precautions(), now: datetime | None = None, *,
                     tws_zone: str = TWS_ZONE) -> Verdict:
     """Judge a change to a working order: what TWS will not let change, then every rule of a new order."""
@@ -126,7 +126,7 @@ def validate_modify(original: Placed, request: OrderRequest, rules: ContractRule
 
 
 def submit(request: OrderRequest, rules: ContractRules, place: Callable[[OrderFields], T], *,
-           quote: Quote | None = None, limits: Precautions = Precautions(), now: datetime | None = None,
+           quote: Touch | None = None, limits: Precautions = Precautions(), now: datetime | None = None,
            confirmed: bool = False, tws_zone: str = TWS_ZONE) -> tuple[Verdict, T | None]:
     """The ticket path: `place(fields)` runs only for a valid order whose warnings the user confirmed."""
     verdict = validate(request, rules, quote, limits, now, tws_zone=tws_zone)

@@ -13,7 +13,7 @@ from textual.markup import escape
 from textual.widgets import Input, Label, Static
 
 from blotter.domain.events import ContractRef
-from blotter.domain.precautions import Quote
+from blotter.domain.precautions import Touch
 from blotter.domain.rows import Changes, OrderRow
 from blotter.domain.text import money, qty
 from blotter.domain.ticket import ContractRules, OrderRequest
@@ -60,7 +60,7 @@ class Review(ModalScreen[bool]):
     BINDINGS = [Binding("enter", "transmit", "Transmit", priority=True), Binding("escape", "back", "Back")]
 
     def __init__(self, app: "BlotterApp", request: OrderRequest, contract: ContractRef, rules: ContractRules,
-                 verdict: Verdict, row: OrderRow | None, quote: Quote | None) -> None:
+                 verdict: Verdict, row: OrderRow | None, quote: Touch | None) -> None:
         super().__init__(classes="dialog")
         self.blotter, self.request, self.contract, self.rules = app, request, contract, rules
         self.verdict, self.row, self.quote = verdict, row, quote

@@ -19,7 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Static
 
 from blotter.domain.events import ContractInfo, ContractRef
-from blotter.domain.precautions import Precautions, Quote
+from blotter.domain.precautions import Precautions, Touch
 from blotter.domain.prices import to_decimal
 from blotter.domain.quickline import parse
 from blotter.domain.rows import Changes, OrderRow
@@ -243,9 +243,9 @@ class TicketScreen(ModalScreen[None]):
         return ContractRules.from_details(self.info, self.blotter.reference.rules,
                                           "SMART" if self.info.contract.sec_type == "STK" else "")
 
-    def quote(self) -> Quote | None:
+    def quote(self) -> Touch | None:
         q = self.blotter.reference.quotes.get(self.quote_req) if self.quote_req is not None else None
-        return Quote.of(q.bid, q.ask, q.last) if q is not None else None
+        return Touch.of(q.bid, q.ask, q.last) if q is not None else None
 
     # -- judging ------------------------------------------------------------------------------
 

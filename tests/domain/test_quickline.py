@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from blotter.domain.quickline import parse
 from blotter.domain.ticket import OrderRequest
-from blotter.domain.validation import Precautions, Quote, validate
+from blotter.domain.validation import Precautions, Touch, validate
 from tests.domain.catalogue import AAPL, BY_NAME
 
 D = Decimal
@@ -117,7 +117,7 @@ def test_a_bad_line_says_what_is_wrong_and_where(text, expected):
 def test_a_parsed_line_is_then_validated_like_any_ticket():
     now = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
     request = parse("buy 100 aapl @ 1490").request
-    verdict = validate(request, AAPL, Quote.of(149.50, 149.52), Precautions(), now)
+    verdict = validate(request, AAPL, Touch.of(149.50, 149.52), Precautions(), now)
     assert [b.message for b in verdict.blocks] == [
         "limit 1490.00 is 897% above the ask 149.52: more than 10% through the market is refused"]
 

@@ -15,7 +15,7 @@ from blotter.domain.prices import Grid, to_decimal
 from blotter.domain.status import OrderStatus
 from blotter.domain.store import Store
 from blotter.domain.ticket import ContractRules, OrderRequest, rule_id_for, tws_time
-from blotter.domain.validation import Precautions, Quote, submit, validate, validate_modify
+from blotter.domain.validation import Precautions, Touch, submit, validate, validate_modify
 from blotter.sim.instruments import INSTRUMENTS
 from tests.domain.catalogue import AAPL, AAPL_CALL, BY_NAME, ES, EURUSD, QPNY, ROUND_LOTS, info_of, rules_for
 from tests.domain.factories import connected, fields, open_order
@@ -23,10 +23,10 @@ from tests.domain.factories import connected, fields, open_order
 D = Decimal
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)  # a Friday, 10:00 in New York
 QUIET = Precautions(max_pct_away=None, max_value=None, max_size=None, block_pct_through=None)
-AAPL_QUOTE = Quote.of(149.50, 149.52, 149.51)
-ES_QUOTE = Quote.of(6850.00, 6850.25, 6850.00)
-QUOTES = {"AAPL": AAPL_QUOTE, "ES": ES_QUOTE, "QPNY": Quote.of(0.4511, 0.4513), "EUR.USD": Quote.of(1.0873, 1.08735),
-          "AAPL_CALL": Quote.of(18.45, 18.55)}
+AAPL_QUOTE = Touch.of(149.50, 149.52, 149.51)
+ES_QUOTE = Touch.of(6850.00, 6850.25, 6850.00)
+QUOTES = {"AAPL": AAPL_QUOTE, "ES": ES_QUOTE, "QPNY": Touch.of(0.4511, 0.4513), "EUR.USD": Touch.of(1.0873, 1.08735),
+          "AAPL_CALL": Touch.of(18.45, 18.55)}
 TYPES = "MKT, LMT, STP, STP LMT, TRAIL, TRAIL LIMIT, MOC, LOC, MIT or LIT"
 
 
@@ -220,7 +220,7 @@ PRECAUTIONS = [
      Precautions(), ["no live quote for AAPL: limit 150.10 and stop 150.00 not checked against the market"], []),
     ("no quote: a market order's value is unknown", AAPL, order(10, "MKT"), None, Precautions(),
      ["no live quote for AAPL: the value of this MKT order is unknown"], []),
-    ("a quote without an ask is no quote for a buy", AAPL, order(10, lmt_price="149"), Quote.of(bid=149.5, ask=-1),
+    ("a quote without an ask is no quote for a buy", AAPL, order(10, lmt_price="149"), Touch.of(bid=149.5, ask=-1),
      Precautions(), ["no live quote for AAPL: limit 149.00 not checked against the market"], []),
 ]
 
@@ -342,7 +342,7 @@ def test_rules_use_the_market_rule_of_the_orders_exchange():
 
 def test_unknown_grid_and_unknown_order_types_are_said_not_assumed():
     blank = ContractRules(symbol="XYZ")
-    verdict = validate(order(symbol="XYZ", lmt_price="1.2345", tif="GTC"), blank, Quote.of(1.2, 1.25), QUIET, NOW)
+    verdict = validate(order(symbol="XYZ", lmt_price="1.2345", tif="GTC"), blank, Touch.of(1.2, 1.25), QUIET, NOW)
     assert verdict.ok and [w.message for w in verdict.warnings] == [
         "no price increment known for XYZ: prices not checked against a grid"]
 
@@ -408,7 +408,7 @@ ANY = st.one_of(st.none(), st.text(max_size=12), st.booleans(), st.integers(), s
 @given(values=st.fixed_dictionaries({name: ANY for name in (
     "side", "quantity", "symbol", "order_type", "lmt_price", "aux_price", "trailing_percent", "trail_stop_price",
     "tif", "gtd", "outside_rth", "account", "sec_type")}), name=st.sampled_from(sorted(BY_NAME)),
-    quote=st.one_of(st.none(), st.builds(Quote.of, ANY, ANY, ANY)), now=st.one_of(st.none(), st.datetimes()))
+    quote=st.one_of(st.none(), st.builds(Touch.of, ANY, ANY, ANY)), now=st.one_of(st.none(), st.datetimes()))
 def test_the_validator_never_raises(values, name, quote, now):
     request_ = OrderRequest(**values)
     for limits in (Precautions(), Precautions(max_ticks_away=3, block_value=D(1), block_size=D(1))):

@@ -20,7 +20,7 @@ from blotter.domain import events as ev
 from blotter.domain.status import OrderStatus
 from blotter.domain.store import Store
 from blotter.domain.ticket import ORDER_KINDS, SIDES, TIFS, ContractRules, OrderRequest, rule_id_for
-from blotter.domain.validation import Quote, Verdict, submit, validate_modify
+from blotter.domain.validation import Touch, Verdict, submit, validate_modify
 from blotter.sim import instruments
 from blotter.sim.model import Instrument
 from blotter.sim.server import SimServer
@@ -64,10 +64,10 @@ class Desk:
     contracts: dict[str, tuple[ev.ContractRef, ContractRules, Instrument]] = field(default_factory=dict)
     placed: dict[int, ev.OrderFields] = field(default_factory=dict)
 
-    def quote(self, name: str) -> Quote:
+    def quote(self, name: str) -> Touch:
         con_id = self.contracts[name][2].con_id
         q = self.sim.call(lambda: self.sim.market.quote(con_id))
-        return Quote.of(q.bid, q.ask, q.last)
+        return Touch.of(q.bid, q.ask, q.last)
 
     def ticket(self, name: str, request: OrderRequest) -> tuple[Verdict, int | None]:
         """The ticket path: validate, then place only a valid order (its warnings confirmed)."""
