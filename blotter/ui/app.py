@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.theme import Theme
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, OptionList, Static
@@ -52,7 +53,7 @@ PUMP_INTERVAL = 1 / 30  # seconds between drains: about a frame
 FLOOD_RATE, FLOOD_WINDOW = 12_000, 0.5  # events a second, over half a second, that make a flood...
 FLOOD_INTERVAL = 0.1  # ...then the screen follows at 10 frames a second, leaving the CPU to reading it
 SENDING = {"ticket", "modify", "cancel", "cancel_all"}
-IMMEDIATE = SENDING | {"filter", "help"}
+IMMEDIATE = SENDING | {"filter", "help", "focus_pane", "toggle_finished"}  # text, when a field has focus
 LIVE_STATES = (ConnState.CONNECTED, ConnState.TWS_IB_RESTORED, ConnState.TWS_IB_LOST)
 CAUSES = {"new": "ticket: reviewed, Enter", "modify": "modify: reviewed, Enter",
           "cancel": "cancel: confirmed", "cancel_all": "cancel all: CANCEL typed"}
@@ -401,7 +402,10 @@ class BlotterApp(App[int]):
             self.refresh_bindings()
 
     def on_line_table_highlighted(self, event: Any) -> None:
-        self._hint()
+        try:
+            self._hint()
+        except NoMatches:  # a table's news that comes as the app closes, its panes already gone
+            pass
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette holds every action the keys have (and Textual's own)."""
@@ -416,7 +420,8 @@ class BlotterApp(App[int]):
                                     lambda a=action: self.run_action(a))
 
     def action_focus_pane(self, name: str) -> None:
-        self.pane(name).table.focus()
+        # at once, not after a refresh as Widget.focus does: `2/` typed in one burst filters the fills
+        self.screen.set_focus(self.pane(name).table)
 
     def _focused_pane(self) -> Pane:
         node = self.focused
@@ -434,7 +439,7 @@ class BlotterApp(App[int]):
         orders = self.pane("orders")
         assert isinstance(orders, OrdersPane)
         orders.toggle_finished()
-        orders.table.focus()
+        self.screen.set_focus(orders.table)
         self._hint()
 
     def action_switch_day(self) -> None:

@@ -25,9 +25,11 @@ KEYS: list[tuple[str, str, str, str, bool]] = [
 ]
 
 
-# Opening a screen acts the moment its key arrives (priority), so what is typed right after it lands in
-# that screen, not in the pane behind it. The app turns these off while a text field has focus.
-AT_ONCE = {"ticket", "filter"}
+# Keys that open a screen or move the focus act the moment they arrive (priority), so what is typed
+# right after them in one burst (`2jj`, `2/spy`) lands where they sent it, not where the focus was: Textual
+# hands each key to the widget focused when it comes, before the one ahead of it has been acted on. The
+# app turns these off while a text field has focus (they are text there).
+AT_ONCE = {"ticket", "filter", "finished", "orders", "fills", "commissions", "messages"}
 
 
 def app_bindings() -> list[Binding]:

@@ -134,3 +134,24 @@ async def _fills_arriving_under_a_filter():
         await pilot.press("escape")
         await until(pilot, lambda: "Fills (14)" in term.text, "every fill, the AAPL one too")
         assert "150.00" in term.text
+
+
+def test_keys_typed_in_one_burst_go_where_the_first_ones_sent_focus():
+    asyncio.run(_burst())
+
+
+async def _burst():
+    """`2/spy` arriving in one read from the terminal: the filter opens on the fills pane, not on the
+    pane that had the focus before the `2`."""
+    from textual import events
+
+    app = app_with(morning())
+    term = Terminal(app, SIZE)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: len(term.fill_rows()) == 12, "the morning's fills on screen")
+        for key, char in (("2", "2"), ("slash", "/"), ("s", "s"), ("p", "p"), ("y", "y")):
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)  # as the terminal driver hands them on, none waited for
+        await until(pilot, lambda: "Fills (4)" in term.text, "the SPY fills")
+        assert app.pane("fills").filter_text == "spy" and app.pane("orders").filter_text == ""
