@@ -80,6 +80,16 @@ def world() -> Iterator[World]:
     w.sim.stop()
 
 
+async def until(pilot: Any, done: Callable[[], Any], what: str, timeout: float = 10.0) -> Any:
+    """Let the app run until done() is truthy (the simulator answered, a screen opened...)."""
+    deadline = time.monotonic() + timeout
+    while not (result := done()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+    return result
+
+
 async def settle(pilot: Any, done: Callable[[BlotterApp], bool] | None = None, resynced: bool = True) -> None:
     """Let the app take in what the session has queued (and `done`, if given) before a screenshot."""
     app: BlotterApp = pilot.app

@@ -12,7 +12,7 @@ from typing import Any
 from blotter.config import Settings
 from blotter.domain import events as ev
 from blotter.ui.app import BlotterApp
-from tests.ui.conftest import Offline
+from tests.ui.conftest import Offline, until
 
 SIZE = (140, 40)
 
@@ -27,14 +27,6 @@ def placed(n: int, symbol: str) -> ev.OpenOrder:
 def filled(n: int) -> ev.StatusUpdate:
     return ev.StatusUpdate(n, "Filled", Decimal(100), Decimal(0), 10.0 + n, 7000 + n, 0, 10.0 + n, 1,
                            received=time.time())
-
-
-async def until(pilot: Any, done: Any, what: str) -> None:
-    deadline = time.monotonic() + 10
-    while not done():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 def test_the_selected_order_stays_selected_as_others_fill_and_arrive():

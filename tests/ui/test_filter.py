@@ -16,7 +16,7 @@ from typing import Any, AsyncIterator
 from blotter.config import Settings
 from blotter.domain import events as ev
 from blotter.ui.app import BlotterApp
-from tests.ui.conftest import Offline, Terminal
+from tests.ui.conftest import Offline, Terminal, until
 
 SYMBOLS = ("AAPL", "MSFT", "SPY")
 SIZE = (140, 50)
@@ -47,14 +47,6 @@ def app_with(events: list[Any]) -> BlotterApp:
     for e in events:
         q.put(e)
     return BlotterApp(Settings(client_id=1), Offline(), q)  # type: ignore[arg-type]
-
-
-async def until(pilot: Any, done: Any, what: str) -> None:
-    deadline = time.monotonic() + 10
-    while not done():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 async def typed(pilot: Any, text: str) -> None:

@@ -20,8 +20,8 @@ from blotter.journal.offline import Offline
 from blotter.ui.app import BlotterApp
 from tests.conftest import make_sim
 from tests.domain.factories import commission, completed, execution, fields, message, open_order, sent, status
-from tests.ui.conftest import FIXED, SIZE, World, settle
-from tests.ui.test_keys import placed, type_order, until
+from tests.ui.conftest import FIXED, SIZE, World, settle, until
+from tests.ui.test_keys import placed, type_order
 
 ACCOUNT = "DU1234567"
 TODAY = day_of(FIXED)

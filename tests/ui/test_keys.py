@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
 from blotter.domain.status import OrderStatus
 from blotter.sim.requests import decode_request
-from tests.ui.conftest import SIZE, settle
-
-
-async def until(pilot: Any, done: Callable[[], Any], what: str, timeout: float = 10.0) -> Any:
-    """Let the app run until done() is truthy (the simulator answered, a screen opened...)."""
-    deadline = time.monotonic() + timeout
-    while not (result := done()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
-    return result
+from tests.ui.conftest import SIZE, settle, until
 
 
 def placed(world) -> list:
