@@ -6,13 +6,14 @@ immutable value holding plain Python types only: never an ibapi object.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from typing import Union
 
+from blotter.domain.frozen import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class ContractRef:
     """What identifies and describes a contract on a row."""
 
@@ -37,7 +38,7 @@ class ContractRef:
         return self.symbol
 
 
-@dataclass(frozen=True)
+@frozen
 class OrderFields:
     """The order as TWS echoes it in openOrder / completedOrder."""
 
@@ -57,7 +58,7 @@ class OrderFields:
     oca_group: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class OpenOrder:
     """openOrder: an order's full picture, with its status (what-if answers carry margins instead)."""
 
@@ -77,7 +78,7 @@ class OpenOrder:
     received: float = 0.0  # time.time() when the callback ran
 
 
-@dataclass(frozen=True)
+@frozen
 class CompletedOrder:
     """completedOrder: a finished order of today (filled, cancelled, rejected), from reqCompletedOrders."""
 
@@ -92,7 +93,7 @@ class CompletedOrder:
     received: float = 0.0
 
 
-@dataclass(frozen=True)
+@frozen
 class StatusUpdate:
     """orderStatus: repeats itself; only real changes matter."""
 
@@ -110,7 +111,7 @@ class StatusUpdate:
     received: float = 0.0
 
 
-@dataclass(frozen=True)
+@frozen
 class Execution:
     """execDetails: one fill (or a correction of one: same execId up to its last '.')."""
 
@@ -138,7 +139,7 @@ class Execution:
         return self.exec_id.rsplit(".", 1)[0]
 
 
-@dataclass(frozen=True)
+@frozen
 class Commission:
     """commissionAndFeesReport: may arrive before its execution."""
 
@@ -149,7 +150,7 @@ class Commission:
     received: float = 0.0
 
 
-@dataclass(frozen=True)
+@frozen
 class TwsMessage:
     """error(): an error, warning or information message, for an order / request (id) or none (-1)."""
 
@@ -161,7 +162,7 @@ class TwsMessage:
     received: float = 0.0
 
 
-@dataclass(frozen=True)
+@frozen
 class OrderBound:
     """orderBound: a TWS-entered order now has this API order id for client 0."""
 
@@ -170,7 +171,7 @@ class OrderBound:
     order_id: int
 
 
-@dataclass(frozen=True)
+@frozen
 class EndOf:
     """The end of a reply list: 'open_orders', 'completed_orders', 'executions' (with its request id)."""
 
@@ -178,17 +179,17 @@ class EndOf:
     req_id: int = -1
 
 
-@dataclass(frozen=True)
+@frozen
 class NextValidId:
     order_id: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Accounts:
     accounts: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class ContractInfo:
     """contractDetails: what the ticket and validation need to know about a contract."""
 
@@ -206,13 +207,13 @@ class ContractInfo:
     liquid_hours: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class MarketRule:
     rule_id: int
     bands: tuple[tuple[float, float], ...]  # (low edge, increment)
 
 
-@dataclass(frozen=True)
+@frozen
 class Tick:
     """A market data value for a request: field is bid / ask / last / bid_size / ask_size / last_size."""
 
@@ -230,7 +231,7 @@ class ConnState(Enum):
     STOPPED = "stopped"
 
 
-@dataclass(frozen=True)
+@frozen
 class Connection:
     """A change of connection state, with what is known at that moment."""
 
@@ -243,7 +244,7 @@ class Connection:
     at: float = 0.0
 
 
-@dataclass(frozen=True)
+@frozen
 class OrderSent:
     """The blotter itself sent placeOrder (new or modify) or cancelOrder: shown at once, before TWS answers."""
 
@@ -255,7 +256,7 @@ class OrderSent:
     at: float = 0.0
 
 
-@dataclass(frozen=True)
+@frozen
 class Refused:
     """A command the session refused to send (not connected, read-only...), with the reason shown to the user."""
 
@@ -265,7 +266,7 @@ class Refused:
     at: float = 0.0
 
 
-@dataclass(frozen=True)
+@frozen
 class Resynced:
     """The resync after a (re)connect finished: open orders, completed orders and executions are in."""
 

@@ -1,0 +1,50 @@
+"""@frozen events behave as frozen dataclasses: same signature and defaults, equal and hashable by
+value, unchangeable, and dataclasses.replace / fields work on them."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from decimal import Decimal
+
+import pytest
+
+from blotter.domain import events as ev
+from blotter.domain.frozen import frozen
+
+
+def test_an_event_is_made_equal_hashed_and_kept_as_a_frozen_dataclass_would() -> None:
+    ref = ev.ContractRef(con_id=265598, symbol="AAPL", sec_type="STK")
+    assert ref == ev.ContractRef(265598, "AAPL", "STK") and hash(ref) == hash(ev.ContractRef(265598, "AAPL", "STK"))
+    assert ref.currency == "" and ref.strike == 0.0  # the defaults
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ref.symbol = "MSFT"  # type: ignore[misc]
+    assert dataclasses.replace(ref, symbol="MSFT").symbol == "MSFT" and ref.symbol == "AAPL"
+    assert [f.name for f in dataclasses.fields(ev.OrderFields)][:2] == ["action", "total_quantity"]
+    assert ev.OrderFields().total_quantity == Decimal(0)
+
+
+def test_the_signature_is_the_dataclasses() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Plain:
+        a: int
+        b: str = "x"
+
+    @frozen
+    class Quick:
+        a: int
+        b: str = "x"
+
+    assert str(inspect.signature(Quick)) == str(inspect.signature(Plain))
+    with pytest.raises(TypeError):
+        Quick()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Quick(1, "y", 3)  # type: ignore[call-arg]
+    assert repr(Quick(1)) == "test_the_signature_is_the_dataclasses.<locals>.Quick(a=1, b='x')"
+
+
+def test_a_default_factory_is_refused() -> None:
+    with pytest.raises(TypeError):
+        @frozen
+        class Listy:
+            items: list[int] = dataclasses.field(default_factory=list)
