@@ -26,13 +26,26 @@ def quantity(value: Decimal | None) -> Decimal:
 
 
 def contract_ref(c: Contract) -> ContractRef:
-    return ContractRef(
-        con_id=c.conId, symbol=c.symbol, sec_type=c.secType, exchange=c.exchange,
-        primary_exchange=c.primaryExchange, currency=c.currency, local_symbol=c.localSymbol,
-        trading_class=c.tradingClass, multiplier=str(c.multiplier or ""),
-        last_trade_date=c.lastTradeDateOrContractMonth, strike=price(c.strike) or 0.0,
-        right="" if c.right in ("?", "0") else c.right,
-    )
+    """The contract's ContractRef: the same object for the same contract, while it is among the last
+    CONTRACTS_KEPT seen (a day of fills holds a few refs, not one per fill; and each is made once)."""
+    key = (c.conId, c.symbol, c.secType, c.exchange, c.primaryExchange, c.currency, c.localSymbol,
+           c.tradingClass, c.multiplier, c.lastTradeDateOrContractMonth, c.strike, c.right)
+    ref = _refs.get(key)
+    if ref is None:
+        if len(_refs) >= CONTRACTS_KEPT:
+            _refs.clear()
+        ref = _refs[key] = ContractRef(
+            con_id=c.conId, symbol=c.symbol, sec_type=c.secType, exchange=c.exchange,
+            primary_exchange=c.primaryExchange, currency=c.currency, local_symbol=c.localSymbol,
+            trading_class=c.tradingClass, multiplier=str(c.multiplier or ""),
+            last_trade_date=c.lastTradeDateOrContractMonth, strike=price(c.strike) or 0.0,
+            right="" if c.right in ("?", "0") else c.right,
+        )
+    return ref
+
+
+CONTRACTS_KEPT = 10_000
+_refs: dict[tuple[object, ...], ContractRef] = {}  # used on the ibapi thread only
 
 
 def order_fields(o: Order) -> OrderFields:
