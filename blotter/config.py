@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from pathlib import Path
 from typing import Any
+
+from blotter.frozen import frozen
 
 
 class ConfigError(Exception):
     """A bad config file or value; the message is one line for the user."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Settings:
     host: str = "127.0.0.1"
     port: int = 7497

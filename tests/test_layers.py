@@ -11,7 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "blotter"
 
-# package -> the top-level modules it may import besides the standard library and itself
+# package -> the top-level modules it may import besides the standard library, itself and
+# blotter.frozen (a standard-library-only helper below every layer: quick frozen dataclasses)
 ALLOWED = {
     "domain": set(),
     "sim": set(),
@@ -19,6 +20,7 @@ ALLOWED = {
     "journal": {"blotter.domain"},
     "ui": {"blotter.domain", "blotter.config", "textual", "rich"},  # config: the settings it shows and obeys
 }
+BELOW_EVERY_LAYER = {"blotter.frozen"}
 THIRD_PARTY = {"ibapi", "textual", "rich"}
 
 
@@ -35,7 +37,7 @@ def imports_of(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("package", sorted(p for p in ALLOWED if (ROOT / p).is_dir()))
 def test_package_imports_only_what_its_layer_allows(package):
-    allowed = ALLOWED[package] | {f"blotter.{package}"}
+    allowed = ALLOWED[package] | BELOW_EVERY_LAYER | {f"blotter.{package}"}
     bad = []
     for path in sorted((ROOT / package).rglob("*.py")):
         for name in imports_of(path):
@@ -45,6 +47,12 @@ def test_package_imports_only_what_its_layer_allows(package):
                 if not any(name == a or name.startswith(a + ".") for a in allowed):
                     bad.append(f"{path.relative_to(ROOT.parent)} imports {name}")
     assert not bad, "\n".join(bad)
+
+
+def test_what_is_below_every_layer_imports_only_the_standard_library():
+    for name in BELOW_EVERY_LAYER:
+        path = ROOT.parent / (name.replace(".", "/") + ".py")
+        assert not {i for i in imports_of(path) if i.startswith("blotter") or i.split(".")[0] in THIRD_PARTY}
 
 
 @pytest.mark.parametrize("module, forbidden", [

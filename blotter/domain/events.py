@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Union
 
-from blotter.domain.frozen import frozen
+from blotter.frozen import frozen
 
 
 @frozen

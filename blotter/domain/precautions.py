@@ -7,15 +7,15 @@ never pass silently.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
 from blotter.domain.prices import Grid, show, to_decimal
 from blotter.domain.ticket import ContractRules, OrderKind
+from blotter.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     """One thing wrong or worth a second look, and the request field it is about."""
 
@@ -26,7 +26,7 @@ class Finding:
         return self.message
 
 
-@dataclass(frozen=True)
+@frozen
 class Touch:
     """The live market for the contract, in Decimals for the checks: the touch (bid, ask) and the last
     trade (None where unknown). (`reference.Quote` is the same market as shown, in floats and sizes.)"""
@@ -51,7 +51,7 @@ class Touch:
         return ("last", self.last) if self.last is not None and self.last > 0 else None
 
 
-@dataclass(frozen=True)
+@frozen
 class Precautions:
     """The precautionary settings: warn above each figure, block above the hard limits (None: off)."""
 

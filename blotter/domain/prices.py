@@ -6,9 +6,10 @@ wire are read as the decimal they print as. Remainders use `divmod`, which is ex
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Iterable
+
+from blotter.frozen import frozen
 
 MAX_PRICE = Decimal("1e12")  # above this a figure is a typo, and grid arithmetic stops being cheap
 _PREC = 80  # digits for grid arithmetic: quotients of any price up to MAX_PRICE fit with room to spare
@@ -51,7 +52,7 @@ def show(value: Decimal, step: Decimal) -> str:
         return plain(shown if shown == value else value)
 
 
-@dataclass(frozen=True)
+@frozen
 class Grid:
     """Price bands (low edge, increment), ascending from 0; no bands means no increment is known."""
 

@@ -10,13 +10,13 @@ Whether the order makes sense for its contract is validation's business, not the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from zoneinfo import available_timezones
 
 from blotter.domain.ticket import ORDER_KINDS, SIDES, TIFS, OrderRequest, zone
+from blotter.frozen import frozen
 
 _TOKEN = re.compile(r"@|[^\s@]+")
 _NUMBER = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
@@ -41,7 +41,7 @@ _TYPE_HINT = ", ".join(list(ORDER_KINDS)) + " or @ price"
 _OPTION_HINT = ", ".join(_SIMPLE_TIFS) + ", GTD date time, OUTSIDE RTH, ACCT name"
 
 
-@dataclass(frozen=True)
+@frozen
 class ParseError:
     """One bad (or missing) token: what it was, where it starts in the line, and what is wrong."""
 
@@ -53,7 +53,7 @@ class ParseError:
         return self.message
 
 
-@dataclass(frozen=True)
+@frozen
 class ParseResult:
     """The request the line asks for, or the errors that stop it (never both)."""
 

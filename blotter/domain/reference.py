@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from blotter.domain.events import ContractInfo, EndOf, Event, MarketRule, Tick
+from blotter.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Quote:
     """Live bid / ask / last for one market data request (None until TWS sent it)."""
 

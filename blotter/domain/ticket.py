@@ -8,7 +8,7 @@ contractDetails (ContractInfo) and the market rule of the contract's exchange (M
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timezone, tzinfo
 from decimal import Decimal
 from typing import Iterable, Mapping
@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from blotter.domain.events import ContractInfo, ContractRef, MarketRule, OrderFields
 from blotter.domain.prices import Grid, to_decimal
+from blotter.frozen import frozen
 
 SIDES = ("BUY", "SELL")
 TWS_ZONE = "US/Eastern"  # the zone TWS reads a goodTillDate without one in (its own; configurable per call)
@@ -23,7 +24,7 @@ _LOCAL_TIME = re.compile(r"[0-9]{8} [0-9]{2}:[0-9]{2}:[0-9]{2}(?: (\S+))?", re.A
 _UTC_TIME = re.compile(r"[0-9]{8}-[0-9]{2}:[0-9]{2}:[0-9]{2}", re.ASCII)
 
 
-@dataclass(frozen=True)
+@frozen
 class OrderKind:
     """An order type: its wire name, its names in contractDetails' orderTypes, and the prices it carries."""
 
@@ -57,7 +58,7 @@ def word(value: object) -> str:
     return " ".join(str(value).split()).upper() if value is not None else ""
 
 
-@dataclass(frozen=True)
+@frozen
 class OrderRequest:
     """A new order (or the changed order of a modify) as the ticket or the quick line produced it."""
 
@@ -121,7 +122,7 @@ def _float(value: object) -> float | None:
     return None if number is None else float(number)
 
 
-@dataclass(frozen=True)
+@frozen
 class ContractRules:
     """What one contract allows: its price grid, order types and TIFs, sizes, multiplier and currency."""
 

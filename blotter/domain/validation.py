@@ -19,6 +19,7 @@ from blotter.domain.prices import MAX_PRICE, plain, show, to_decimal
 from blotter.domain.ticket import (
     ORDER_KINDS, SIDES, TIFS, TWS_ZONE, ContractRules, OrderKind, OrderRequest, tws_time, word,
 )
+from blotter.frozen import frozen
 
 __all__ = ["Finding", "Precautions", "Touch", "Verdict", "submit", "validate", "validate_modify"]
 T = TypeVar("T")
@@ -27,7 +28,7 @@ _TIFS = ", ".join(list(TIFS)[:-1]) + " or " + list(TIFS)[-1]
 PERCENT_BOUNDS = (Decimal(0), Decimal(100))  # a trailing percent lies strictly between these
 
 
-@dataclass(frozen=True)
+@frozen
 class Verdict:
     """What validation found: problems (fix them), blocks (hard limits), warnings (confirm them)."""
 

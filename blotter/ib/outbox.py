@@ -15,8 +15,9 @@ import logging
 import queue
 import threading
 import time
-from dataclasses import dataclass
 from typing import Callable
+
+from blotter.frozen import frozen
 
 log = logging.getLogger("blotter.ib")
 
@@ -24,7 +25,7 @@ WINDOW = 1.0
 MARGIN = 0.02  # seconds of slack so jitter on the wire cannot squeeze 51 into TWS's one second
 
 
-@dataclass(frozen=True)
+@frozen
 class Outgoing:
     """One message to send: `send()` performs it; `kind` and `order_id` name it for reports."""
 

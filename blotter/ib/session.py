@@ -10,14 +10,13 @@ import logging
 import random
 import threading
 import time
-from dataclasses import dataclass
 from typing import Callable
-
 from ibapi.client import EClient
 from ibapi.execution import ExecutionFilter
 from ibapi.order_cancel import OrderCancel
 
 from blotter.domain import events as ev
+from blotter.frozen import frozen
 from blotter.ib import convert
 from blotter.ib.bridge import Bridge
 from blotter.ib.connect import ConnectError, open_client
@@ -30,7 +29,7 @@ CLIENT_ID_IN_USE = 326
 TWS_IB_LOST, TWS_IB_RESTORED_LOST, TWS_IB_RESTORED_KEPT = 1100, 1101, 1102
 
 
-@dataclass(frozen=True)
+@frozen
 class SessionConfig:
     host: str = "127.0.0.1"
     port: int = 7497

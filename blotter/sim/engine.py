@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Callable, Union
 
+from blotter.frozen import frozen
 from blotter.sim import errors, instruments
 from blotter.sim.accounting import Ledger, fill_commission, multiplier_of, order_commission
 from blotter.sim.market import Market
@@ -27,7 +28,7 @@ WORKING = {"PendingSubmit", "PreSubmitted", "Submitted", "PendingCancel"}
 DONE = {"Filled", "Cancelled", "ApiCancelled", "Inactive"}
 
 
-@dataclass(frozen=True)
+@frozen
 class OrderNotice:
     """Send openOrder (if open_order) and `statuses` copies of orderStatus for this order."""
 
@@ -36,21 +37,21 @@ class OrderNotice:
     statuses: int = 1
 
 
-@dataclass(frozen=True)
+@frozen
 class FillNotice:
     """Send execDetails (reqId -1) for this fill."""
 
     fill: Fill
 
 
-@dataclass(frozen=True)
+@frozen
 class CommissionNotice:
     """Send the commission report of this fill."""
 
     fill: Fill
 
 
-@dataclass(frozen=True)
+@frozen
 class ErrorNotice:
     """Send an error message to one client (id is the order id or request id, -1 for none)."""
 
@@ -60,7 +61,7 @@ class ErrorNotice:
     text: str
 
 
-@dataclass(frozen=True)
+@frozen
 class BoundNotice:
     """Tell client 0 which API order id a TWS-entered order now has."""
 

@@ -8,7 +8,9 @@ message-code table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from blotter.frozen import frozen
+
+
 
 
 class _Blank(dict):
@@ -16,7 +18,7 @@ class _Blank(dict):
         return ""
 
 
-@dataclass(frozen=True)
+@frozen
 class TwsError:
     """One TWS message: its code and its text with `{slots}`."""
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Iterable
 
+from blotter.frozen import frozen
 from blotter.sim.instruments import MARKET_RULES, increment_at, rule_ids
 from blotter.sim.model import Instrument
 
@@ -58,7 +59,7 @@ class SimClock:
         self._elapsed += seconds
 
 
-@dataclass(frozen=True)
+@frozen
 class Quote:
     """The touch and the last trade of one instrument at one market step (sizes still on offer)."""
 

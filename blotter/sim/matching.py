@@ -8,10 +8,11 @@ LIT, TRAIL LIMIT) order. Auction orders (MOC, LOC, and OPG) trade only in their 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+from blotter.frozen import frozen
 from blotter.sim.model import Instrument, OrderSpec, SimOrder
 
 MARKET_LIKE = {"MKT", "MOC"}
@@ -66,7 +67,7 @@ def parse_tws_time(text: str) -> datetime | None:
     return stamp.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
 
 
-@dataclass(frozen=True)
+@frozen
 class Quote:
     """The touch: best bid and ask and their sizes, and the last trade."""
 

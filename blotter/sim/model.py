@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from blotter.frozen import frozen
+
 
 @dataclass
 class ContractSpec:
@@ -32,7 +34,7 @@ class ContractSpec:
     include_expired: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Instrument:
     """A tradable contract with the details TWS gives for it, and how the simulator prices it."""
 

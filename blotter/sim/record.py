@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 import threading
 import time
-from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
+from blotter.frozen import frozen
 from blotter.sim.requests import MSG_NAMES
 
 if TYPE_CHECKING:
     from blotter.sim.session import Session
 
 
-@dataclass(frozen=True)
+@frozen
 class Received:
     """One request as the simulator received it."""
 

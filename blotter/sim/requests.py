@@ -9,11 +9,12 @@ Messages the simulator does not serve decode to `Unsupported`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from enum import IntEnum
 from typing import Callable, Iterable
 
+from blotter.frozen import frozen
 from blotter.sim import versions as V
 from blotter.sim.model import ContractSpec, OrderSpec
 from blotter.sim.wire import Fields, WireError
@@ -79,34 +80,34 @@ MSG_NAMES: dict[int, str] = {
 # --- the decoded requests ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class StartApi:
     client_id: int
     optional_capabilities: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ReqIds:
     num_ids: int
 
 
-@dataclass(frozen=True)
+@frozen
 class ReqCurrentTime:
     pass
 
 
-@dataclass(frozen=True)
+@frozen
 class ReqContractDetails:
     req_id: int
     contract: ContractSpec
 
 
-@dataclass(frozen=True)
+@frozen
 class ReqMarketRule:
     rule_id: int
 
 
-@dataclass(frozen=True)
+@frozen
 class ComboLeg:
     """One leg of a BAG contract (reqMktData sends only the first four fields)."""
 
@@ -120,7 +121,7 @@ class ComboLeg:
     exempt_code: int = -1
 
 
-@dataclass(frozen=True)
+@frozen
 class ReqMktData:
     req_id: int
     contract: ContractSpec
@@ -130,12 +131,12 @@ class ReqMktData:
     combo_legs: tuple[ComboLeg, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class CancelMktData:
     req_id: int
 
 
-@dataclass(frozen=True)
+@frozen
 class ReqMarketDataType:
     market_data_type: int
 
@@ -151,7 +152,7 @@ class ConditionKind(IntEnum):
     PERCENT_CHANGE = 7
 
 
-@dataclass(frozen=True)
+@frozen
 class Condition:
     """One order condition; `value` is the threshold as sent (price, time, percent or volume)."""
 
@@ -166,7 +167,7 @@ class Condition:
     symbol: str = ""  # execution conditions
 
 
-@dataclass(frozen=True)
+@frozen
 class PlaceOrder:
     order_id: int
     contract: ContractSpec
@@ -176,38 +177,38 @@ class PlaceOrder:
     conditions: tuple[Condition, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class CancelOrder:
     order_id: int
     manual_order_cancel_time: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ReqGlobalCancel:
     pass
 
 
-@dataclass(frozen=True)
+@frozen
 class ReqOpenOrders:
     pass
 
 
-@dataclass(frozen=True)
+@frozen
 class ReqAllOpenOrders:
     pass
 
 
-@dataclass(frozen=True)
+@frozen
 class ReqAutoOpenOrders:
     auto_bind: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class ReqCompletedOrders:
     api_only: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class ReqExecutions:
     req_id: int
     client_id: int
@@ -221,28 +222,28 @@ class ReqExecutions:
     specific_dates: list[int] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@frozen
 class ReqPositions:
     pass
 
 
-@dataclass(frozen=True)
+@frozen
 class CancelPositions:
     pass
 
 
-@dataclass(frozen=True)
+@frozen
 class ReqAccountUpdates:
     subscribe: bool
     acct_code: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ReqManagedAccts:
     pass
 
 
-@dataclass(frozen=True)
+@frozen
 class Unsupported:
     """A request the simulator does not serve (its fields are not read)."""
 

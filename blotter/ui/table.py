@@ -6,9 +6,7 @@ turns a key into cells. Redrawing a changed row costs one line; adding rows cost
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable, Hashable, Sequence
-
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -17,6 +15,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from blotter.frozen import frozen
 from blotter.ui.sizing import resize
 
 Cell = tuple[str, str | None]  # text, and the theme meaning that colours it (e.g. "side-buy") or None
@@ -24,7 +23,7 @@ LINES_KEPT = 1_000  # rows' drawn lines kept for the next frames (a few screens'
 _HEADER = object()  # the header line's key among the drawn lines
 
 
-@dataclass(frozen=True)
+@frozen
 class Column:
     key: str
     title: str

@@ -15,12 +15,13 @@ Listing themes imports neither textual nor rich (`blotter --list-themes` stays q
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import field
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any, Callable
 
 from blotter.config import config_dir
+from blotter.frozen import frozen
 
 MEANINGS = (
     "side-buy", "side-sell", "status-pending", "status-working", "status-filled", "status-cancelled",
@@ -40,7 +41,7 @@ class ThemeError(Exception):
     """A theme file that cannot be used; the message (one line) names the file and the problem."""
 
 
-@dataclass(frozen=True)
+@frozen
 class ThemeSpec:
     name: str
     dark: bool

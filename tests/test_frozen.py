@@ -1,4 +1,4 @@
-"""@frozen events behave as frozen dataclasses: same signature and defaults, equal and hashable by
+"""@frozen classes behave as frozen dataclasses: same signature and defaults, equal and hashable by
 value, unchangeable, and dataclasses.replace / fields work on them."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from blotter.domain import events as ev
-from blotter.domain.frozen import frozen
+from blotter.frozen import frozen
 
 
 def test_an_event_is_made_equal_hashed_and_kept_as_a_frozen_dataclass_would() -> None:
@@ -43,8 +43,22 @@ def test_the_signature_is_the_dataclasses() -> None:
     assert repr(Quick(1)) == "test_the_signature_is_the_dataclasses.<locals>.Quick(a=1, b='x')"
 
 
-def test_a_default_factory_is_refused() -> None:
-    with pytest.raises(TypeError):
-        @frozen
-        class Listy:
-            items: list[int] = dataclasses.field(default_factory=list)
+def test_a_default_factory_makes_a_new_value_for_each_instance() -> None:
+    @frozen
+    class Listy:
+        name: str
+        items: list[int] = dataclasses.field(default_factory=list)
+
+    first, second = Listy("a"), Listy("b")
+    assert first.items == [] and first.items is not second.items
+    given = [1]
+    assert Listy("c", given).items is given
+
+
+def test_no_field_can_be_assigned_or_deleted_nor_an_attribute_added() -> None:
+    ref = ev.ContractRef(con_id=1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del ref.con_id
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ref.anything = 1  # type: ignore[attr-defined]
+    assert ev.ContractRef(1) != (1,) and ev.ContractRef(1) != ev.OrderBound(1, 0, 0)
