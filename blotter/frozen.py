@@ -24,17 +24,19 @@ from typing import Any, Callable, TypeVar
 T = TypeVar("T")
 
 
-def frozen(cls: type[T]) -> type[T]:
-    """`@dataclass(frozen=True)`, quicker (no `__post_init__`)."""
+def frozen(cls: type[T] | None = None, *, slots: bool = False) -> Any:
+    """`@dataclass(frozen=True)`, quicker (no `__post_init__`); `@frozen(slots=True)` for `__slots__`."""
+    if cls is None:
+        return lambda c: frozen(c, slots=slots)
     undocumented = cls.__doc__ is None
     if undocumented:
         cls.__doc__ = ""  # else dataclass would describe it with inspect.signature (slow, and before __init__)
-    cls = dataclass(init=False, repr=False, eq=False)(cls)
+    cls = dataclass(init=False, repr=False, eq=False, slots=slots)(cls)
     names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
     if undocumented:
         cls.__doc__ = f"{cls.__name__}({', '.join(names)})"
     values = _getter(names)
-    cls.__init__ = _init(cls)  # type: ignore[misc]
+    cls.__init__ = _init(cls, slots)  # type: ignore[misc]
     cls.__eq__ = lambda self, other: (values(self) == values(other)  # type: ignore[method-assign,assignment]
                                       if other.__class__ is self.__class__ else NotImplemented)
     cls.__hash__ = lambda self: hash(values(self))  # type: ignore[method-assign,assignment]
@@ -57,25 +59,32 @@ def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
 _NOT_GIVEN = object()
 
 
-def _init(cls: type) -> Callable[..., None]:
+def _init(cls: type, slots: bool) -> Callable[..., None]:
+    """Written into the instance's __dict__, or through each slot's descriptor (no __dict__ then)."""
     params: list[str] = []
     body: list[str] = []
     namespace: dict[str, Any] = {"_NOT_GIVEN": _NOT_GIVEN}
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__}: @frozen has no __post_init__")
     for f in fields(cls):
-        if hasattr(cls, "__post_init__"):
-            raise TypeError(f"{cls.__name__}: @frozen has no __post_init__")
         if f.default_factory is not MISSING:  # as dataclass does: a marker default, the factory called for it
             namespace[f"_factory_{f.name}"] = f.default_factory
             params.append(f"{f.name}=_NOT_GIVEN")
-            body.append(f"    d[{f.name!r}] = _factory_{f.name}() if {f.name} is _NOT_GIVEN else {f.name}")
-            continue
-        if f.default is MISSING:
+            value = f"_factory_{f.name}() if {f.name} is _NOT_GIVEN else {f.name}"
+        elif f.default is MISSING:
             params.append(f.name)
+            value = f.name
         else:
             namespace[f"_default_{f.name}"] = f.default
             params.append(f"{f.name}=_default_{f.name}")
-        body.append(f"    d[{f.name!r}] = {f.name}")
-    source = f"def __init__(self, {', '.join(params)}):\n    d = self.__dict__\n" + "\n".join(body) + "\n"
+            value = f.name
+        if slots:
+            namespace[f"_set_{f.name}"] = getattr(cls, f.name).__set__
+            body.append(f"    _set_{f.name}(self, {value})")
+        else:
+            body.append(f"    d[{f.name!r}] = {value}")
+    head = "" if slots else "    d = self.__dict__\n"
+    source = f"def __init__(self, {', '.join(params)}):\n{head}" + "\n".join(body) + "\n    pass\n"
     exec(source, namespace)  # noqa: S102  (the source is made above from the class's own field names)
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"

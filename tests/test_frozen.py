@@ -62,3 +62,18 @@ def test_no_field_can_be_assigned_or_deleted_nor_an_attribute_added() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         ref.anything = 1  # type: ignore[attr-defined]
     assert ev.ContractRef(1) != (1,) and ev.ContractRef(1) != ev.OrderBound(1, 0, 0)
+
+
+def test_a_slotted_one_has_no_dict_and_behaves_the_same() -> None:
+    @frozen(slots=True)
+    class Row:
+        key: int
+        text: str = ""
+
+    row = Row(1, "a")
+    assert not hasattr(row, "__dict__") and Row.__slots__ == ("key", "text")
+    assert row == Row(1, "a") and hash(row) == hash(Row(1, "a")) and row != Row(2, "a")
+    assert repr(row).endswith("Row(key=1, text='a')") and Row(3).text == ""
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.key = 2  # type: ignore[misc]
+    assert dataclasses.replace(row, text="b") == Row(1, "b")

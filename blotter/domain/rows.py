@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from blotter.domain.events import ConnState, ContractRef, OrderFields
 from blotter.domain.keys import OrderKey
 from blotter.domain.messages import Severity
 from blotter.domain.status import OrderStatus
+from blotter.frozen import frozen
 
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class OrderRow:
     """One order as shown. filled / avg_price / commission / realized_pnl come from its fills only."""
 
@@ -50,7 +50,7 @@ class OrderRow:
         return self.status.done
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class FillRow:
     """One fill, keyed by its base execId: a correction replaces it (exec_id is the latest version)."""
 
@@ -73,7 +73,7 @@ class FillRow:
     realized_pnl: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class MessageRow:
     """One TWS message (or a command the session refused), with how serious it is."""
 
@@ -85,7 +85,7 @@ class MessageRow:
     order_key: OrderKey | None = None  # the order row it was attached to, if any
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Totals:
     """A day's fills summed for one symbol or one currency. Notional is qty * price * multiplier."""
 
@@ -103,7 +103,7 @@ class Totals:
         return self.bought - self.sold
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class ConnectionInfo:
     """The connection as last reported; resynced once open/completed orders and executions are back in."""
 
@@ -117,7 +117,7 @@ class ConnectionInfo:
     resynced: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Changes:
     """Exactly what one Store.apply changed, so the UI redraws only that.
 
