@@ -25,7 +25,8 @@ T = TypeVar("T")
 
 
 def frozen(cls: type[T] | None = None, *, slots: bool = False) -> Any:
-    """`@dataclass(frozen=True)`, quicker (no `__post_init__`); `@frozen(slots=True)` for `__slots__`."""
+    """`@dataclass(frozen=True)`, quicker; `@frozen(slots=True)` for `__slots__`. No `__post_init__`,
+    and no field left out of `__init__`, equality, hashing or the repr (TypeError)."""
     if cls is None:
         return lambda c: frozen(c, slots=slots)
     undocumented = cls.__doc__ is None
@@ -67,6 +68,9 @@ def _init(cls: type, slots: bool) -> Callable[..., None]:
     if hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__}: @frozen has no __post_init__")
     for f in fields(cls):
+        if not (f.init and f.repr and f.compare and f.hash is None and not f.kw_only):
+            raise TypeError(f"{cls.__name__}.{f.name}: @frozen fields are compared, hashed and shown, "
+                            "positional or keyword")
         if f.default_factory is not MISSING:  # as dataclass does: a marker default, the factory called for it
             namespace[f"_factory_{f.name}"] = f.default_factory
             params.append(f"{f.name}=_NOT_GIVEN")

@@ -77,3 +77,11 @@ def test_a_slotted_one_has_no_dict_and_behaves_the_same() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         row.key = 2  # type: ignore[misc]
     assert dataclasses.replace(row, text="b") == Row(1, "b")
+
+
+def test_a_field_it_would_treat_differently_from_dataclass_is_refused() -> None:
+    with pytest.raises(TypeError):
+        @frozen
+        class Partly:
+            key: int
+            note: str = dataclasses.field(default="", compare=False)
