@@ -8,7 +8,7 @@ from dataclasses import field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from blotter.frozen import frozen
+from blotter.records import frozen
 
 
 class ConfigError(Exception):

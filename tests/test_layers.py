@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1] / "blotter"
 
 # package -> the top-level modules it may import besides the standard library, itself and
-# blotter.frozen (a standard-library-only helper below every layer: quick frozen dataclasses)
+# blotter.records (a standard-library-only helper below every layer: quick dataclasses)
 ALLOWED = {
     "domain": set(),
     "sim": set(),
@@ -20,7 +20,7 @@ ALLOWED = {
     "journal": {"blotter.domain"},
     "ui": {"blotter.domain", "blotter.config", "textual", "rich"},  # config: the settings it shows and obeys
 }
-BELOW_EVERY_LAYER = {"blotter.frozen"}
+BELOW_EVERY_LAYER = {"blotter.records"}
 THIRD_PARTY = {"ibapi", "textual", "rich"}
 
 

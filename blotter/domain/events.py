@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Union
 
-from blotter.frozen import frozen
+from blotter.records import frozen
 
 
 @frozen

@@ -12,7 +12,7 @@ from typing import Callable
 
 from blotter.domain.prices import Grid, show, to_decimal
 from blotter.domain.ticket import ContractRules, OrderKind
-from blotter.frozen import frozen
+from blotter.records import frozen
 
 
 @frozen

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Iterable
 
-from blotter.frozen import frozen
+from blotter.records import frozen
 
 MAX_PRICE = Decimal("1e12")  # above this a figure is a typo, and grid arithmetic stops being cheap
 _PREC = 80  # digits for grid arithmetic: quotients of any price up to MAX_PRICE fit with room to spare

@@ -16,7 +16,7 @@ from functools import lru_cache
 from zoneinfo import available_timezones
 
 from blotter.domain.ticket import ORDER_KINDS, SIDES, TIFS, OrderRequest, zone
-from blotter.frozen import frozen
+from blotter.records import frozen
 
 _TOKEN = re.compile(r"@|[^\s@]+")
 _NUMBER = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from blotter.domain.events import ContractInfo, EndOf, Event, MarketRule, Tick
-from blotter.frozen import frozen
+from blotter.records import frozen
 
 
 @frozen

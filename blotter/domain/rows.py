@@ -8,7 +8,7 @@ from blotter.domain.events import ConnState, ContractRef, OrderFields
 from blotter.domain.keys import OrderKey
 from blotter.domain.messages import Severity
 from blotter.domain.status import OrderStatus
-from blotter.frozen import frozen
+from blotter.records import frozen
 
 ZERO = Decimal(0)
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from blotter.domain.events import ContractInfo, ContractRef, MarketRule, OrderFields
 from blotter.domain.prices import Grid, to_decimal
-from blotter.frozen import frozen
+from blotter.records import frozen
 
 SIDES = ("BUY", "SELL")
 TWS_ZONE = "US/Eastern"  # the zone TWS reads a goodTillDate without one in (its own; configurable per call)

@@ -7,7 +7,7 @@ refuse the order; warnings go to the review step. Every message names the field 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timezone
 from decimal import Decimal, localcontext
 from typing import Callable, Protocol, TypeVar
@@ -19,7 +19,7 @@ from blotter.domain.prices import MAX_PRICE, plain, show, to_decimal
 from blotter.domain.ticket import (
     ORDER_KINDS, SIDES, TIFS, TWS_ZONE, ContractRules, OrderKind, OrderRequest, tws_time, word,
 )
-from blotter.frozen import frozen
+from blotter.records import frozen, record
 
 __all__ = ["Finding", "Precautions", "Touch", "Verdict", "submit", "validate", "validate_modify"]
 T = TypeVar("T")
@@ -46,7 +46,7 @@ class Verdict:
         return bool(self.warnings)
 
 
-@dataclass
+@record
 class _Found:
     problems: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)

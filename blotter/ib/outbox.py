@@ -17,7 +17,7 @@ import threading
 import time
 from typing import Callable
 
-from blotter.frozen import frozen
+from blotter.records import frozen
 
 log = logging.getLogger("blotter.ib")
 

@@ -16,7 +16,7 @@ from ibapi.execution import ExecutionFilter
 from ibapi.order_cancel import OrderCancel
 
 from blotter.domain import events as ev
-from blotter.frozen import frozen
+from blotter.records import frozen
 from blotter.ib import convert
 from blotter.ib.bridge import Bridge
 from blotter.ib.connect import ConnectError, open_client

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
+from blotter.records import record
 from blotter.sim.model import Instrument
 
 
@@ -33,7 +33,7 @@ def fill_commission(inst: Instrument, cum_before: Decimal, value_before: float,
     return round(order_commission(inst, cum_before + shares, value_before + value) - before, 2)
 
 
-@dataclass
+@record
 class Position:
     """A net position with its average cost per unit (commissions included, as IB reports it)."""
 

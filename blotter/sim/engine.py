@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Callable, Union
 
-from blotter.frozen import frozen
+from blotter.records import frozen, record
 from blotter.sim import errors, instruments
 from blotter.sim.accounting import Ledger, fill_commission, multiplier_of, order_commission
 from blotter.sim.market import Market
@@ -71,7 +71,7 @@ class BoundNotice:
 Notice = Union[OrderNotice, FillNotice, CommissionNotice, ErrorNotice, BoundNotice]
 
 
-@dataclass
+@record
 class Faults:
     """Behaviours tests (one-shot) and soak runs (every Nth) ask for."""
 
@@ -99,7 +99,7 @@ class Faults:
         return bool(self.correct_every) and self._fills % self.correct_every == 0
 
 
-@dataclass
+@record
 class Broker:
     """All orders and fills of one account, across every client, as TWS keeps them."""
 

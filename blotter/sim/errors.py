@@ -8,7 +8,7 @@ message-code table.
 
 from __future__ import annotations
 
-from blotter.frozen import frozen
+from blotter.records import frozen
 
 
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Iterable
 
-from blotter.frozen import frozen
+from blotter.records import frozen, record
 from blotter.sim.instruments import MARKET_RULES, increment_at, rule_ids
 from blotter.sim.model import Instrument
 
@@ -71,7 +70,7 @@ class Quote:
     last_size: Decimal
 
 
-@dataclass
+@record
 class _Book:
     inst: Instrument
     last: Decimal

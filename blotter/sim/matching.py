@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from blotter.frozen import frozen
+from blotter.records import frozen
 from blotter.sim.model import Instrument, OrderSpec, SimOrder
 
 MARKET_LIKE = {"MKT", "MOC"}

@@ -6,14 +6,14 @@ given server version; the request decoders build them from frames.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from decimal import Decimal
 
-from blotter.frozen import frozen
+from blotter.records import frozen, record
 
 
-@dataclass
+@record
 class ContractSpec:
     """A contract as a client describes it in a request (any field may be blank)."""
 
@@ -78,7 +78,7 @@ class Instrument:
     commission_max_pct: float = 0.01  # of trade value
 
 
-@dataclass
+@record
 class OrderSpec:
     """An order as a client sends it in placeOrder (the fields the simulator reads and echoes)."""
 
@@ -132,7 +132,7 @@ class OrderSpec:
     imbalance_only: bool = False
 
 
-@dataclass
+@record
 class OrderState:
     """What TWS reports about an order besides the order itself (status, and what-if figures)."""
 
@@ -155,7 +155,7 @@ class OrderState:
     completed_status: str = ""
 
 
-@dataclass
+@record
 class SimOrder:
     """An order the simulated TWS holds, with the owner, ids and progress."""
 
@@ -178,7 +178,7 @@ class SimOrder:
         return self.spec.total_quantity - self.filled
 
 
-@dataclass
+@record
 class Fill:
     """One execution, with its commission report."""
 

@@ -7,7 +7,7 @@ import threading
 import time
 from typing import IO, TYPE_CHECKING
 
-from blotter.frozen import frozen
+from blotter.records import frozen
 from blotter.sim.requests import MSG_NAMES
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import IntEnum
 from typing import Callable, Iterable
 
-from blotter.frozen import frozen
+from blotter.records import frozen
 from blotter.sim import versions as V
 from blotter.sim.model import ContractSpec, OrderSpec
 from blotter.sim.wire import Fields, WireError

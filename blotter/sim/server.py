@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Callable, Iterable
 from zoneinfo import ZoneInfo
 
+from blotter.records import record
 from blotter.sim import encode_market as em
 from blotter.sim import encode_orders as eo
 from blotter.sim import errors, instruments
@@ -37,7 +37,7 @@ EASTERN = ZoneInfo("US/Eastern")
 FLOOD_AFTER = ("start", "executions")
 
 
-@dataclass
+@record
 class SimConfig:
     """How the simulated TWS behaves; every field has the default a fresh TWS would have."""
 
@@ -64,7 +64,7 @@ class SimConfig:
     correct_every: int = 0
 
 
-@dataclass
+@record
 class _Routing:
     """Who sees an order: its own client, the master client, and client 0 for TWS-entered orders."""
 

@@ -11,9 +11,10 @@ import asyncio
 import collections
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Iterable
 
+from blotter.records import record
 from blotter.sim import versions
 from blotter.sim.wire import WireError, frame, split_fields, take_frame
 
@@ -30,7 +31,7 @@ class SessionClosed(Exception):
     """The session is over (peer gone, bad input, or told to close)."""
 
 
-@dataclass
+@record
 class RateLimit:
     """TWS's incoming message limit: at most `per_second` messages in any one second."""
 

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from blotter.frozen import frozen
+from blotter.records import frozen
 from blotter.ui.sizing import resize
 
 Cell = tuple[str, str | None]  # text, and the theme meaning that colours it (e.g. "side-buy") or None

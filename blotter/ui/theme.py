@@ -21,7 +21,7 @@ from importlib.resources.abc import Traversable
 from typing import Any, Callable
 
 from blotter.config import config_dir
-from blotter.frozen import frozen
+from blotter.records import frozen
 
 MEANINGS = (
     "side-buy", "side-sell", "status-pending", "status-working", "status-filled", "status-cancelled",

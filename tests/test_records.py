@@ -1,5 +1,5 @@
-"""@frozen classes behave as frozen dataclasses: same signature and defaults, equal and hashable by
-value, unchangeable, and dataclasses.replace / fields work on them."""
+"""@frozen and @record classes behave as dataclasses (frozen, and plain): same signature and defaults,
+equal by value, hashable and unchangeable when frozen, and dataclasses.replace / fields work on them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from blotter.domain import events as ev
-from blotter.frozen import frozen
+from blotter.records import frozen, record
 
 
 def test_an_event_is_made_equal_hashed_and_kept_as_a_frozen_dataclass_would() -> None:
@@ -85,3 +85,33 @@ def test_a_field_it_would_treat_differently_from_dataclass_is_refused() -> None:
         class Partly:
             key: int
             note: str = dataclasses.field(default="", compare=False)
+
+
+def test_a_record_is_a_plain_dataclass_with_post_init_and_factories() -> None:
+    @dataclasses.dataclass
+    class Plain:
+        key: int
+        items: list[int] = dataclasses.field(default_factory=list)
+        note: str = ""
+
+        def __post_init__(self) -> None:
+            self.note = self.note or f"#{self.key}"
+
+    @record
+    class Quick:
+        key: int
+        items: list[int] = dataclasses.field(default_factory=list)
+        note: str = ""
+
+        def __post_init__(self) -> None:
+            self.note = self.note or f"#{self.key}"
+
+    assert str(inspect.signature(Quick)) == str(inspect.signature(Plain))
+    quick = Quick(1)
+    assert (quick.key, quick.items, quick.note) == (1, [], "#1") and quick.items is not Quick(1).items
+    quick.key = 2  # a record is mutable
+    assert quick == Quick(2, [], "#1") and quick != Quick(2, [], "#2")
+    assert repr(quick).endswith("Quick(key=2, items=[], note='#1')")
+    with pytest.raises(TypeError):
+        hash(quick)
+    assert dataclasses.replace(quick, key=3).key == 3
