@@ -9,6 +9,7 @@ in this process only; the app itself needs no hook for it.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -28,6 +29,8 @@ def hook(app_class, ready) -> None:  # type: ignore[no-untyped-def]
         if renderable is not None and not getattr(self, "_bench_marked", False) and ready(self):
             self._bench_marked = True
             mark()
+            if os.environ.get("BENCH_EXIT_AT_MARKER"):  # counting instructions: nothing after the marker
+                os._exit(0)
             self.call_later(self.exit)
     app_class._display = display
 

@@ -6,6 +6,10 @@ when the first frame is composed with the status line connected and the demo sim
 the Store (`python -m blotter --demo`, simulator start and resync included); for the baseline, the
 first frame of a bare Textual app showing one static DataTable of 20 rows. The median of `--runs`
 runs each, both from bytecode (see main). Prints one JSON object (targets: <= 1.5 s, ratio <= 1.5).
+
+`--instructions` also runs each once under valgrind's callgrind and reports the instructions to the
+marker (the child stops there): a figure that holds still on a machine whose speed drifts by tens
+of percent from one minute to the next, to compare two versions of the start by.
 """
 
 from __future__ import annotations
@@ -15,12 +19,14 @@ import compileall
 import json
 import os
 import pty
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from _common import ROOT, machine
 
@@ -57,9 +63,30 @@ def launch(kind: str) -> float:
             os.close(leader)
 
 
+def instructions(kind: str) -> float:
+    """Millions of instructions the process runs from its start to the marker (valgrind's callgrind,
+    all threads; the child stops at the marker). Unlike seconds, the same from run to run within
+    a few percent, whatever else the machine is doing."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, PYTHONPATH=str(ROOT), TERM="xterm-256color", COLUMNS="120", LINES="36",
+                   XDG_STATE_HOME=tmp, XDG_CONFIG_HOME=tmp, BENCH_EXIT_AT_MARKER="1")
+        leader, follower = pty.openpty()
+        done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+                               str(CHILD), str(Path(tmp) / "marker"), kind], cwd=ROOT, env=env, stdin=follower,
+                              stdout=follower, stderr=subprocess.PIPE, text=True, timeout=600)
+        os.close(follower)
+        os.close(leader)
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if found is None:
+        raise RuntimeError(f"valgrind gave no count: {done.stderr[-300:]}")
+    return round(int(found.group(1)) / 1e6, 1)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--instructions", action="store_true",
+                   help="also count each one's instructions to the marker under valgrind (slow, but steady)")
     args = p.parse_args(argv)
     # Both apps start from bytecode, as every launch after a user's first does: Textual's was compiled
     # when pip installed it; the blotter's (an editable install, or this checkout) is compiled here,
@@ -71,10 +98,15 @@ def main(argv: list[str] | None = None) -> int:
         bare.append(launch("bare"))
         blotter.append(launch("blotter"))
     b, s = statistics.median(bare), statistics.median(blotter)
+    counted: dict[str, Any] = {}
+    if args.instructions:
+        counted["instructions_m"] = {kind: instructions(kind) for kind in ("bare", "blotter")}
+        counted["instructions_ratio"] = round(counted["instructions_m"]["blotter"] / counted["instructions_m"]["bare"], 2)
     print(json.dumps({
         "runs": args.runs, "blotter_demo_s": round(s, 3), "bare_textual_s": round(b, 3), "ratio": round(s / b, 2),
         "blotter_runs_s": [round(x, 3) for x in blotter], "bare_runs_s": [round(x, 3) for x in bare],
-        "blotter_bytecode": bool(compiled), "targets": {"seconds": 1.5, "ratio": 1.5}, "met": s <= 1.5 and s / b <= 1.5, **machine(),
+        "blotter_bytecode": bool(compiled), "targets": {"seconds": 1.5, "ratio": 1.5}, "met": s <= 1.5 and s / b <= 1.5,
+        **counted, **machine(),
     }))
     return 0
 
