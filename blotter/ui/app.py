@@ -184,11 +184,6 @@ class BlotterApp(App[int]):
         self.set_interval(PUMP_INTERVAL, self._pump_due)
         self.pump()
 
-    def on_ready(self) -> None:
-        """The first frame is out: now what it did not need (the panes' filter lines)."""
-        for pane in self.panes:
-            pane.mount_filter()
-
     # -- the journal --------------------------------------------------------------------------
 
     @property
@@ -244,7 +239,6 @@ class BlotterApp(App[int]):
         main = self.query_one("#main")
         await main.remove_children()
         await main.mount_all(self._panes_of(store))
-        self.on_ready()  # the first frame is long out: their filter lines at once
         self.query_one("#orders-table").focus()
         self._hint()
         self.query_one(StatusLine).refresh()

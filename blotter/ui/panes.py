@@ -112,20 +112,14 @@ class Pane(Vertical):
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.table
+        yield self.filter_input
 
     def on_mount(self) -> None:
         self._filtering(False)
         self.rebuild()
 
-    def mount_filter(self) -> None:
-        """Mount the filter line (the app does it once the first frame is out: four Inputs are a
-        tenth of the work before it). It stays mounted, hidden, so keys typed right after `/` in one
-        burst reach it."""
-        if not self.filter_input.is_attached:
-            self.mount(self.filter_input)
-
     def _filtering(self, on: bool) -> None:
-        """Show the filter line, or hide it."""
+        """Show the filter line (it is always mounted, so keys typed right after `/` are not lost)."""
         self.filter_input.set_class(on, "-active")
         self.filter_input.can_focus = on
 
@@ -249,10 +243,6 @@ class Pane(Vertical):
         self.rebuild()
 
     def start_filter(self) -> None:
-        if not self.filter_input.is_mounted:  # `/` before the first frame: once it is there
-            self.mount_filter()
-            self.call_after_refresh(self.start_filter)
-            return
         self._filtering(True)
         self.filter_input.value = self.filter_text
         self.screen.set_focus(self.filter_input)  # now, not after a refresh: typing may follow at once

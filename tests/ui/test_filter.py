@@ -147,22 +147,3 @@ async def _burst():
             app._driver.send_message(event)  # as the terminal driver hands them on, none waited for
         await until(pilot, lambda: "Fills (4)" in term.text, "the SPY fills")
         assert app.pane("fills").filter_text == "spy" and app.pane("orders").filter_text == ""
-
-
-def test_a_filter_opened_before_the_filter_lines_are_mounted_opens_once_they_are(monkeypatch):
-    """The filter lines are mounted once the first frame is out; `/` before that (here: never told
-    the frame is out) mounts the pane's line and opens it as soon as it is there."""
-    asyncio.run(_before_ready(monkeypatch))
-
-
-async def _before_ready(monkeypatch: Any) -> None:
-    monkeypatch.setattr(BlotterApp, "on_ready", lambda self: None)
-    app = app_with(morning())
-    term = Terminal(app, SIZE)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: len(term.fill_rows()) == 12, "the morning's fills on screen")
-        assert not app.pane("fills").filter_input.is_mounted
-        await pilot.press("2", "slash")
-        await until(pilot, lambda: app.pane("fills").filter_input.has_focus, "the fills' filter line open")
-        await typed(pilot, "spy")
-        await until(pilot, lambda: "Fills (4)" in term.text, "the SPY fills")
