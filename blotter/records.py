@@ -30,9 +30,16 @@ def frozen(cls: type[T] | None = None, *, slots: bool = False) -> Any:
     """`@dataclass(frozen=True)`, quicker; `@frozen(slots=True)` for `__slots__`."""
     if cls is None:
         return lambda c: frozen(c, slots=slots)
+    own = _own(cls)
     cls, names, values = _gathered(cls, slots)
     cls.__init__ = _init(cls, "slots" if slots else "dict")  # type: ignore[misc]
-    cls.__hash__ = lambda self: hash(values(self))  # type: ignore[method-assign,assignment]
+    if "__hash__" not in own:
+        cls.__hash__ = lambda self: hash(values(self))  # type: ignore[method-assign,assignment]
+    if slots:  # copy and pickle set the slots back through these, not through the refusing __setattr__
+        cls.__getstate__ = lambda self: values(self)  # type: ignore[method-assign]
+        cls.__setstate__ = _set_state(names)  # type: ignore[method-assign]
+    if own & {"__setattr__", "__delattr__"}:
+        raise TypeError(f"{cls.__name__}: a frozen class cannot define __setattr__ or __delattr__")
     cls.__setattr__ = _refuse(cls, frozenset(names), "assign to")  # type: ignore[method-assign]
     cls.__delattr__ = _refuse(cls, frozenset(names), "delete")  # type: ignore[method-assign]
     return cls
@@ -40,10 +47,20 @@ def frozen(cls: type[T] | None = None, *, slots: bool = False) -> Any:
 
 def record(cls: type[T]) -> type[T]:
     """`@dataclass`, quicker: fields set as attributes, unhashable (as dataclass makes it)."""
+    own = _own(cls)
     cls, _, _ = _gathered(cls, False)
     cls.__init__ = _init(cls, "attributes")  # type: ignore[misc]
-    cls.__hash__ = None  # type: ignore[assignment]
+    if "__hash__" not in own:
+        cls.__hash__ = None  # type: ignore[assignment]
     return cls
+
+
+def _own(cls: type) -> set[str]:
+    """The methods the class defines itself, which, as dataclass does, are kept (a frozen class may
+    not define __setattr__ or __delattr__)."""
+    own = {name for name in ("__eq__", "__repr__", "__hash__", "__setattr__", "__delattr__")
+           if name in cls.__dict__ and not (name == "__hash__" and cls.__dict__[name] is None)}
+    return own
 
 
 def _gathered(cls: type[T], slots: bool) -> tuple[Any, tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
@@ -56,9 +73,11 @@ def _gathered(cls: type[T], slots: bool) -> tuple[Any, tuple[str, ...], Callable
     if undocumented:
         made.__doc__ = f"{made.__name__}({', '.join(names)})"
     values = _getter(names)
-    made.__eq__ = lambda self, other: (values(self) == values(other)
-                                       if other.__class__ is self.__class__ else NotImplemented)
-    made.__repr__ = _repr(names)
+    if "__eq__" not in made.__dict__:
+        made.__eq__ = lambda self, other: (values(self) == values(other)
+                                           if other.__class__ is self.__class__ else NotImplemented)
+    if "__repr__" not in made.__dict__:
+        made.__repr__ = _repr(names)
     return made, names, values
 
 
@@ -84,7 +103,7 @@ def _init(cls: type, writes: str) -> Callable[..., None]:
     """`__init__` writing each field into the instance's "dict", through its "slots" descriptors, or
     as "attributes" (a plain class's assignment)."""
     params: list[str] = []
-    body: list[str] = ["    d = self.__dict__"] if writes == "dict" else []
+    body: list[str] = ["    __fields__ = self.__dict__"] if writes == "dict" else []  # a name no field has
     namespace: dict[str, Any] = {"_NOT_GIVEN": _NOT_GIVEN}
     for f in fields(cls):
         if not (f.init and f.repr and f.compare and f.hash is None and not f.kw_only):
@@ -102,7 +121,7 @@ def _init(cls: type, writes: str) -> Callable[..., None]:
             params.append(f"{f.name}=_default_{f.name}")
             value = f.name
         if writes == "dict":
-            body.append(f"    d[{f.name!r}] = {value}")
+            body.append(f"    __fields__[{f.name!r}] = {value}")
         elif writes == "slots":
             namespace[f"_set_{f.name}"] = getattr(cls, f.name).__set__
             body.append(f"    _set_{f.name}(self, {value})")
@@ -116,6 +135,13 @@ def _init(cls: type, writes: str) -> Callable[..., None]:
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__annotations__ = {**{f.name: f.type for f in fields(cls)}, "return": None}
     return init  # type: ignore[no-any-return]
+
+
+def _set_state(names: tuple[str, ...]) -> Callable[[Any, tuple[Any, ...]], None]:
+    def __setstate__(self: Any, state: tuple[Any, ...]) -> None:
+        for name, value in zip(names, state):
+            object.__setattr__(self, name, value)
+    return __setstate__
 
 
 def _repr(names: tuple[str, ...]) -> Callable[[Any], str]:

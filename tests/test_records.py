@@ -115,3 +115,47 @@ def test_a_record_is_a_plain_dataclass_with_post_init_and_factories() -> None:
     with pytest.raises(TypeError):
         hash(quick)
     assert dataclasses.replace(quick, key=3).key == 3
+
+
+def test_methods_the_class_defines_itself_are_kept_as_dataclass_keeps_them() -> None:
+    @frozen
+    class Named:
+        key: int
+
+        def __repr__(self) -> str:
+            return f"#{self.key}"
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Named) and other.key % 10 == self.key % 10
+
+        def __hash__(self) -> int:
+            return self.key % 10
+
+    assert repr(Named(1)) == "#1" and Named(1) == Named(11) and hash(Named(11)) == 1
+    with pytest.raises(TypeError):
+        @frozen
+        class Guarded:
+            key: int
+
+            def __setattr__(self, name: str, value: object) -> None:
+                pass
+
+
+def test_a_field_may_have_any_name_and_a_slotted_one_copies_and_pickles() -> None:
+    import copy
+    import pickle
+
+    @frozen
+    class Letters:
+        d: int
+        self_: int = 0
+
+    assert Letters(5).d == 5 and Letters(d=6, self_=1) == Letters(6, 1)
+    row = _Row(1, "a")
+    assert copy.copy(row) == row and copy.deepcopy(row) == row and pickle.loads(pickle.dumps(row)) == row
+
+
+@frozen(slots=True)
+class _Row:  # at module level: pickle finds it by name
+    key: int
+    text: str = ""
