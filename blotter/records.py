@@ -31,15 +31,15 @@ def frozen(cls: type[T] | None = None, *, slots: bool = False) -> Any:
     if cls is None:
         return lambda c: frozen(c, slots=slots)
     own = _own(cls)
-    cls, names, values = _gathered(cls, slots)
+    if own & {"__setattr__", "__delattr__"}:
+        raise TypeError(f"{cls.__name__}: a frozen class cannot define __setattr__ or __delattr__")
+    cls, names, values = _gathered(cls, slots, own)
     cls.__init__ = _init(cls, "slots" if slots else "dict")  # type: ignore[misc]
     if "__hash__" not in own:
         cls.__hash__ = lambda self: hash(values(self))  # type: ignore[method-assign,assignment]
     if slots:  # copy and pickle set the slots back through these, not through the refusing __setattr__
         cls.__getstate__ = lambda self: values(self)  # type: ignore[method-assign]
         cls.__setstate__ = _set_state(names)  # type: ignore[method-assign]
-    if own & {"__setattr__", "__delattr__"}:
-        raise TypeError(f"{cls.__name__}: a frozen class cannot define __setattr__ or __delattr__")
     cls.__setattr__ = _refuse(cls, frozenset(names), "assign to")  # type: ignore[method-assign]
     cls.__delattr__ = _refuse(cls, frozenset(names), "delete")  # type: ignore[method-assign]
     return cls
@@ -48,7 +48,7 @@ def frozen(cls: type[T] | None = None, *, slots: bool = False) -> Any:
 def record(cls: type[T]) -> type[T]:
     """`@dataclass`, quicker: fields set as attributes, unhashable (as dataclass makes it)."""
     own = _own(cls)
-    cls, _, _ = _gathered(cls, False)
+    cls, _, _ = _gathered(cls, False, own)
     cls.__init__ = _init(cls, "attributes")  # type: ignore[misc]
     if "__hash__" not in own:
         cls.__hash__ = None  # type: ignore[assignment]
@@ -58,13 +58,14 @@ def record(cls: type[T]) -> type[T]:
 def _own(cls: type) -> set[str]:
     """The methods the class defines itself, which, as dataclass does, are kept (a frozen class may
     not define __setattr__ or __delattr__)."""
-    own = {name for name in ("__eq__", "__repr__", "__hash__", "__setattr__", "__delattr__")
-           if name in cls.__dict__ and not (name == "__hash__" and cls.__dict__[name] is None)}
-    return own
+    return {name for name in ("__eq__", "__repr__", "__hash__", "__setattr__", "__delattr__")
+            if name in cls.__dict__ and not (name == "__hash__" and cls.__dict__[name] is None)}
 
 
-def _gathered(cls: type[T], slots: bool) -> tuple[Any, tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
-    """The dataclass with its fields gathered, compared and shown; its field names and their getter."""
+def _gathered(cls: type[T], slots: bool,
+              own: set[str]) -> tuple[Any, tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    """The dataclass with its fields gathered, compared and shown (unless it has its `own` way);
+    its field names and their getter."""
     undocumented = cls.__doc__ is None
     if undocumented:
         cls.__doc__ = ""  # else dataclass would describe it with inspect.signature (slow, and before __init__)
@@ -73,10 +74,10 @@ def _gathered(cls: type[T], slots: bool) -> tuple[Any, tuple[str, ...], Callable
     if undocumented:
         made.__doc__ = f"{made.__name__}({', '.join(names)})"
     values = _getter(names)
-    if "__eq__" not in made.__dict__:
+    if "__eq__" not in own:
         made.__eq__ = lambda self, other: (values(self) == values(other)
                                            if other.__class__ is self.__class__ else NotImplemented)
-    if "__repr__" not in made.__dict__:
+    if "__repr__" not in own:
         made.__repr__ = _repr(names)
     return made, names, values
 

@@ -9,7 +9,7 @@ where one belongs) raises out of the loop, which ends the connection.
 `Client.run` decodes the same messages in the same order with the same decoder; the queue is a
 `queue.SimpleQueue` (the same methods, implemented in C). A message that fails to decode is logged
 with its id and first fields and skipped; the session goes on with the next one. An openOrder is read
-by blotter.ib.open_order (the same objects in a quarter of the time) unless it has a shape that
+by blotter.ib.open_order (the same objects in half the time) unless it has a shape that
 reader leaves to ibapi's decoder.
 """
 

@@ -24,7 +24,7 @@ from ibapi.const import DOUBLE_INFINITY, UNSET_DECIMAL, UNSET_DOUBLE, UNSET_INTE
 from ibapi.utils import BadMessage
 
 IBAPI_DECODE = ibapi_utils.decode
-_UNSET_DECIMAL_TEXT = frozenset(
+UNSET_DECIMAL_TEXT = frozenset(
     (b"2147483647", b"9223372036854775807", b"1.7976931348623157E308", b"-9223372036854775808"))
 _INFINITY = b"Infinity"
 
@@ -49,7 +49,7 @@ def decode(the_type: Any, fields: Iterator[bytes], show_unset: bool = False, use
         return UNSET_DOUBLE if show_unset and not s else float(s or 0)
     if the_type is bool:
         return (UNSET_INTEGER if show_unset and not s else int(s or 0)) != 0
-    if not s or s in _UNSET_DECIMAL_TEXT:  # Decimal
+    if not s or s in UNSET_DECIMAL_TEXT:  # Decimal
         return UNSET_DECIMAL
     return Decimal(s.decode())
 

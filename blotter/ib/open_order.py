@@ -35,10 +35,11 @@ from ibapi.server_versions import (
 from ibapi.softdollartier import SoftDollarTier
 from ibapi.tag_value import TagValue
 
+from blotter.ib.decode import UNSET_DECIMAL_TEXT as UNSET_DECIMAL_BYTES
+
 FIRST_VERSION = 157  # older TWS: ibapi's decoder (below 145 the message has a version field of its own)
 LAST_VERSION = MIN_SERVER_VER_PROTOBUF - 1
-_UNSET_DECIMAL_TEXT = frozenset(("2147483647", "9223372036854775807", "1.7976931348623157E308",
-                                 "-9223372036854775808"))
+_UNSET_DECIMAL_TEXT = frozenset(text.decode() for text in UNSET_DECIMAL_BYTES)
 _ORDER_DEFAULTS = vars(Order())  # every Order attribute's default; the two mutable ones are made anew
 
 

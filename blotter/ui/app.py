@@ -276,7 +276,6 @@ class BlotterApp(App[int]):
         if themes.DEFAULT in errors and name != themes.DEFAULT:
             notices.append((errors[themes.DEFAULT], "warning"))
         self._spec = chosen or themes.ThemeSpec("none", True)
-        self._styles.clear()
         # what App._watch_theme does, but the CSS refresh: none has been read yet
         self.set_reactive(App.theme, f"blotter-{chosen.name}" if chosen else "textual-dark")
         theme = self.current_theme
