@@ -15,7 +15,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from zoneinfo import available_timezones
 
-from blotter.domain.ticket import ORDER_KINDS, SIDES, TIFS, OrderRequest, zone
+from blotter.domain.ticket import ORDER_KINDS, SIDES, TIFS, OrderRequest
+from blotter.domain.times import zone
 from blotter.records import frozen
 
 _TOKEN = re.compile(r"@|[^\s@]+")

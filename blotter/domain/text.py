@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 from decimal import Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from blotter.domain.rows import FillRow, MessageRow, OrderRow
+from blotter.domain.times import tws_time
 
 
 def qty(value: Decimal) -> str:
@@ -24,22 +24,9 @@ def price(value: float | None, places: int = 2) -> str:
     return f"{float(value):,.{decimals}f}"
 
 
-def tws_time(text: str) -> datetime | None:
-    """TWS's execution time ('20261121 19:38:13 US/Eastern', or with no zone: UTC) as an aware datetime."""
-    parts = text.split()
-    if len(parts) < 2:
-        return None
-    try:
-        stamp = datetime.strptime(f"{parts[0]} {parts[1]}", "%Y%m%d %H:%M:%S")
-        zone = ZoneInfo(parts[2]) if len(parts) > 2 else timezone.utc
-    except (ValueError, KeyError, ZoneInfoNotFoundError):
-        return None
-    return stamp.replace(tzinfo=zone)
-
-
 def local_clock(text: str) -> str:
     """TWS's execution time as the local HH:MM:SS a trader reads beside everything else."""
-    when = tws_time(text)
+    when = tws_time(text, timezone.utc)
     return when.astimezone().strftime("%H:%M:%S") if when is not None else text
 
 

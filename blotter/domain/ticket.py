@@ -7,21 +7,19 @@ contractDetails (ContractInfo) and the market rule of the contract's exchange (M
 
 from __future__ import annotations
 
-import re
 from dataclasses import field
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Iterable, Mapping
-from zoneinfo import ZoneInfo
 
 from blotter.domain.events import ContractInfo, ContractRef, MarketRule, OrderFields
+from blotter.domain import times
 from blotter.domain.prices import Grid, to_decimal
+from blotter.domain.times import zone
 from blotter.records import frozen
 
 SIDES = ("BUY", "SELL")
 TWS_ZONE = "US/Eastern"  # the zone TWS reads a goodTillDate without one in (its own; configurable per call)
-_LOCAL_TIME = re.compile(r"[0-9]{8} [0-9]{2}:[0-9]{2}:[0-9]{2}(?: (\S+))?", re.ASCII)
-_UTC_TIME = re.compile(r"[0-9]{8}-[0-9]{2}:[0-9]{2}:[0-9]{2}", re.ASCII)
 
 
 @frozen
@@ -186,28 +184,7 @@ def rule_id_for(info: ContractInfo, exchange: str = "") -> int | None:
     return int(pick) if pick.isdigit() else None
 
 
-def zone(name: str) -> tzinfo | None:
-    """A time zone by its IANA (or TWS) name, None if unknown."""
-    if name.upper() in ("UTC", "GMT"):
-        return timezone.utc
-    try:
-        return ZoneInfo(name)
-    except (ValueError, KeyError, OSError, TypeError):  # ZoneInfoNotFoundError is a KeyError
-        return None
-
-
 def tws_time(value: str | None, tws_zone: str = TWS_ZONE) -> datetime | None:
     """A goodTillDate as TWS reads it, as an aware datetime: "YYYYMMDD HH:MM:SS [zone]" (no zone: TWS's
     own) or "YYYYMMDD-HH:MM:SS" (UTC). None if TWS could not read it."""
-    text = " ".join(str(value).split()) if value is not None else ""
-    try:
-        if _UTC_TIME.fullmatch(text):
-            return datetime.strptime(text, "%Y%m%d-%H:%M:%S").replace(tzinfo=timezone.utc)
-        match = _LOCAL_TIME.fullmatch(text)
-        if match is None:
-            return None
-        where = zone(match.group(1)) if match.group(1) else (zone(tws_zone) or timezone.utc)
-        stamp = datetime.strptime(text[:17], "%Y%m%d %H:%M:%S")
-    except ValueError:
-        return None
-    return stamp.replace(tzinfo=where) if where is not None else None
+    return times.tws_time(value, zone(tws_zone) or timezone.utc)

@@ -1,0 +1,45 @@
+"""TWS's date-times as aware datetimes: a goodTillDate a trader typed, an execution's time.
+
+Read by hand rather than with `datetime.strptime`, whose first call in a process loads `_strptime`
+and its locale tables (a few milliseconds of the blotter's start, for the demo's first fills).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+# "YYYYMMDD HH:MM:SS [zone]" in a zone, or "YYYYMMDD-HH:MM:SS" in UTC (TWS's two forms)
+_STAMP = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})(?: ([0-9]{2}):([0-9]{2}):([0-9]{2})(?: (\S+))?"
+                    r"|-([0-9]{2}):([0-9]{2}):([0-9]{2}))", re.ASCII)
+
+
+def zone(name: str) -> tzinfo | None:
+    """A time zone by its IANA (or TWS) name, None if unknown."""
+    if name.upper() in ("UTC", "GMT"):
+        return timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError, OSError, TypeError):  # ZoneInfoNotFoundError is a KeyError
+        return None
+
+
+def tws_time(value: str | None, no_zone: tzinfo) -> datetime | None:
+    """"YYYYMMDD HH:MM:SS [zone]" (without a zone: in `no_zone`) or "YYYYMMDD-HH:MM:SS" (UTC) as an
+    aware datetime; runs of spaces count as one. None if it is neither, names an unknown zone or is
+    no such date."""
+    match = _STAMP.fullmatch(" ".join(value.split())) if value is not None else None
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, name, *utc = match.groups()
+    if hour is None:
+        hour, minute, second, where = *utc, timezone.utc
+    else:
+        where = zone(name) if name else no_zone
+    if where is None:
+        return None
+    try:
+        return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=where)
+    except ValueError:  # no such date or time (month 13, 25 o'clock)
+        return None
