@@ -184,6 +184,14 @@ class BlotterApp(App[int]):
         self.set_interval(PUMP_INTERVAL, self._pump_due)
         self.pump()
 
+    def on_ready(self) -> None:
+        """The first frame is out: now what it did not need."""
+        self._mount_filters()
+
+    def _mount_filters(self) -> None:
+        for pane in self.panes:
+            pane.mount_filter()
+
     # -- the journal --------------------------------------------------------------------------
 
     @property
@@ -239,6 +247,7 @@ class BlotterApp(App[int]):
         main = self.query_one("#main")
         await main.remove_children()
         await main.mount_all(self._panes_of(store))
+        self._mount_filters()  # the first frame is long out
         self.query_one("#orders-table").focus()
         self._hint()
         self.query_one(StatusLine).refresh()

@@ -112,14 +112,20 @@ class Pane(Vertical):
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.table
-        yield self.filter_input
 
     def on_mount(self) -> None:
         self._filtering(False)
         self.rebuild()
 
+    def mount_filter(self) -> None:
+        """Mount the filter line: the app does it once the first frame is out (four text fields are a
+        tenth of the work before it), `/` before then does it itself. Once mounted it stays, hidden
+        when not in use."""
+        if self.filter_input.parent is None:
+            self.mount(self.filter_input)
+
     def _filtering(self, on: bool) -> None:
-        """Show the filter line (it is always mounted, so keys typed right after `/` are not lost)."""
+        """Show the filter line, or hide it."""
         self.filter_input.set_class(on, "-active")
         self.filter_input.can_focus = on
 
@@ -243,9 +249,12 @@ class Pane(Vertical):
         self.rebuild()
 
     def start_filter(self) -> None:
+        self.mount_filter()
         self._filtering(True)
         self.filter_input.value = self.filter_text
-        self.screen.set_focus(self.filter_input)  # now, not after a refresh: typing may follow at once
+        # now, not after a refresh (nor after the mount, if `/` came before the first frame): keys typed
+        # on in the same burst go to the line in order, and it reads them once it is mounted
+        self.screen.set_focus(self.filter_input)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()  # the filter line has filtered already

@@ -147,3 +147,29 @@ async def _burst():
             app._driver.send_message(event)  # as the terminal driver hands them on, none waited for
         await until(pilot, lambda: "Fills (4)" in term.text, "the SPY fills")
         assert app.pane("fills").filter_text == "spy" and app.pane("orders").filter_text == ""
+
+
+def test_keys_typed_ahead_before_the_filter_lines_are_mounted_all_reach_the_filter(monkeypatch):
+    """The filter lines are mounted once the first frame is out. `2/spyq` typed ahead before that (here:
+    the app never told the frame is out) in one burst: the fills' line is mounted and takes every key
+    after the `/` in order; the `q` is text there, not Quit."""
+    asyncio.run(_typed_ahead(monkeypatch))
+
+
+async def _typed_ahead(monkeypatch: Any) -> None:
+    from textual import events
+
+    monkeypatch.setattr(BlotterApp, "on_ready", lambda self: None)
+    app = app_with(morning())
+    term = Terminal(app, SIZE)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: len(term.fill_rows()) == 12, "the morning's fills on screen")
+        assert all(pane.filter_input.parent is None for pane in app.panes), "mounted before the first frame"
+        for key, char in (("2", "2"), ("slash", "/"), ("s", "s"), ("p", "p"), ("y", "y"), ("q", "q"),
+                          ("backspace", None), ("enter", "\r")):
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)  # as the terminal driver hands them on, none waited for
+        await until(pilot, lambda: app.pane("fills").table.has_focus, "the filter kept, the fills focused")
+        assert app.is_running and app.pane("fills").filter_text == "spy"
+        assert "Fills (4)" in term.text and "filter: spy" in term.text
