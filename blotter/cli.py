@@ -25,6 +25,7 @@ from blotter.config import ConfigError, Settings, load, merge, state_dir
 
 if TYPE_CHECKING:
     from blotter.journal import Archive
+    from blotter.ui.heap import HeapFreezer
 
 
 class _Parser(argparse.ArgumentParser):
@@ -128,6 +129,18 @@ def main(argv: list[str] | None = None) -> int:
         except UsageError as exc:
             print(f"blotter: {exc}", file=sys.stderr)
             return 2
+    from blotter.ui.heap import HeapFreezer
+    heap = HeapFreezer()
+    if not settings.headless:
+        heap.hold()  # no garbage collection until the first frame is out (blotter.ui.heap)
+    try:
+        return _live(settings, heap)
+    finally:
+        heap.stop()
+
+
+def _live(settings: Settings, heap: "HeapFreezer") -> int:
+    """Connect to TWS (or the demo's simulator) and run the app, or the headless log, until quit."""
     from blotter.ib.connect import ConnectError
     from blotter.ib.session import Session, SessionConfig
     from blotter.journal import Archive, Journal, data_dir, day_of
@@ -160,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         if settings.headless:
             return _run_headless(events, journal, loaded, notes, settings.client_id)
         from blotter.ui.app import run_app
-        return run_app(settings, session, events, journal=journal, loaded=loaded, warnings=notes,
+        return run_app(settings, session, events, heap=heap, journal=journal, loaded=loaded, warnings=notes,
                        archive=lambda: Archive(directory, journal.account) if journal.account else None,
                        export_dirs=[Path.cwd(), directory / "exports"])
     finally:

@@ -185,8 +185,10 @@ class BlotterApp(App[int]):
         self.pump()
 
     def on_ready(self) -> None:
-        """The first frame is out: now what it did not need."""
+        """The first frame is out: now what it did not need, and garbage collection again."""
         self._mount_filters()
+        if self.heap is not None:
+            self.heap.first_frame()
 
     def _mount_filters(self) -> None:
         for pane in self.panes:
@@ -568,9 +570,11 @@ class DayScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def run_app(settings: Settings, commands: Commands, events: "queue.SimpleQueue[Any]", **journal: Any) -> int:
-    """Run the UI; `journal` holds BlotterApp's journal arguments (journal, archive, loaded, day, export_dirs)."""
-    heap = HeapFreezer()
+def run_app(settings: Settings, commands: Commands, events: "queue.SimpleQueue[Any]", *,
+            heap: HeapFreezer | None = None, **journal: Any) -> int:
+    """Run the UI; `journal` holds BlotterApp's journal arguments (journal, archive, loaded, day, export_dirs).
+    `heap`: one the caller made before the start's work (and may have held)."""
+    heap = heap or HeapFreezer()
     app = BlotterApp(settings, commands, events, demo=settings.demo, heap=heap, **journal)
     try:
         app.run()
