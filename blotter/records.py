@@ -67,8 +67,8 @@ def _gathered(cls: type[T], slots: bool,
     """The dataclass with its fields gathered, compared and shown (unless it has its `own` way);
     its field names and their getter."""
     undocumented = cls.__doc__ is None
-    if undocumented:
-        cls.__doc__ = ""  # else dataclass would describe it with inspect.signature (slow, and before __init__)
+    if undocumented:  # else dataclass describes it with inspect.signature: slow (the first call compiles
+        cls.__doc__ = cls.__name__  # tokenize's patterns), and before __init__; an empty doc counts as none
     made: Any = dataclass(init=False, repr=False, eq=False, slots=slots)(cls)
     names = tuple(f.name for f in fields(made))
     if undocumented:

@@ -159,3 +159,23 @@ def test_a_field_may_have_any_name_and_a_slotted_one_copies_and_pickles() -> Non
 class _Row:  # at module level: pickle finds it by name
     key: int
     text: str = ""
+
+
+def test_an_undocumented_class_is_described_by_its_fields_without_asking_inspect(monkeypatch) -> None:
+    """dataclass describes an undocumented class with inspect.signature, slow at start-up (its first
+    call compiles tokenize's patterns): a record never asks it."""
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("inspect.signature was asked")
+
+    monkeypatch.setattr(inspect, "signature", refuse)
+
+    @frozen
+    class Undocumented:
+        a: int
+        b: str = ""
+
+    @record
+    class Plain:
+        n: int
+
+    assert Undocumented.__doc__ == "Undocumented(a, b)" and Plain.__doc__ == "Plain(n)"
