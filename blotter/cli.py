@@ -144,6 +144,8 @@ def _live(settings: Settings, heap: "HeapFreezer") -> int:
     from blotter.ib.connect import ConnectError
     from blotter.ib.session import Session, SessionConfig
     from blotter.journal import Archive, Journal, data_dir, day_of
+    if not settings.headless:  # Textual before the threads below start: they would share the interpreter with its import
+        from blotter.ui.app import run_app
 
     sim = _start_demo_sim() if settings.demo else None
     if sim is not None:
@@ -172,7 +174,6 @@ def _live(settings: Settings, heap: "HeapFreezer") -> int:
     try:
         if settings.headless:
             return _run_headless(events, journal, loaded, notes, settings.client_id)
-        from blotter.ui.app import run_app
         return run_app(settings, session, events, heap=heap, journal=journal, loaded=loaded, warnings=notes,
                        archive=lambda: Archive(directory, journal.account) if journal.account else None,
                        export_dirs=[Path.cwd(), directory / "exports"])
