@@ -151,6 +151,7 @@ class BlotterApp(App[int]):
         self._window_events, self._flooding = 0, False  # events drained in that window; a flood seen
         # screens waiting on reference data or what-if answers: called with (request ids touched, changes)
         self.listeners: list[Callable[[set[int], Changes], None]] = []
+        self._theme_errors: dict[str, str] = {}  # theme name -> why it cannot be used
         self._theme_notices = self._load_theme(settings.theme)
 
     # -- layout -------------------------------------------------------------------------------
@@ -187,6 +188,7 @@ class BlotterApp(App[int]):
     def on_ready(self) -> None:
         """The first frame is out: now what it did not need, and garbage collection again."""
         self._mount_filters()
+        self._load_other_themes()
         if self.heap is not None:
             self.heap.first_frame()
 
@@ -264,19 +266,15 @@ class BlotterApp(App[int]):
     # -- themes -------------------------------------------------------------------------------
 
     def _load_theme(self, name: str) -> list[tuple[str, SeverityLevel]]:
-        """Register every theme that reads and use `name`, else the default, else Textual's own; returns
-        what to tell the user of it. Done before the app runs: the stylesheet is parsed once, with the
-        theme's variables (set after mount, Textual parses every CSS file a second time: ~70 ms at start)."""
+        """Read and use `name`, else the default, else Textual's own; returns what to tell the user of
+        it. Done before the app runs: the stylesheet is parsed once, with the theme's variables (set
+        after mount, Textual parses every CSS file a second time: ~70 ms at start). The other themes
+        are read once the first frame is out (`_load_other_themes`)."""
         specs: dict[str, themes.ThemeSpec] = {}
-        errors: dict[str, str] = {}
-        for available in themes.available():
-            try:
-                spec = specs[available] = themes.read(available)
-            except themes.ThemeError as exc:
-                errors[available] = str(exc)
-                continue
-            self.register_theme(Theme(name=f"blotter-{available}", dark=spec.dark, ansi=spec.ansi,
-                                      variables=dict(spec.variables), **spec.base))
+        errors = self._theme_errors
+        for wanted in dict.fromkeys((name, themes.DEFAULT)):
+            if self._read_theme(wanted, specs, errors):
+                break
         chosen = specs.get(name) or specs.get(themes.DEFAULT)
         using = f"using {chosen.name}" if chosen else "using Textual's own colours"
         notices: list[tuple[str, SeverityLevel]] = []
@@ -284,8 +282,6 @@ class BlotterApp(App[int]):
             notices.append((f"{errors[name]}; {using}", "error"))
         elif name not in specs:
             notices.append((f"no theme {name!r}; {using}", "error"))
-        if themes.DEFAULT in errors and name != themes.DEFAULT:
-            notices.append((errors[themes.DEFAULT], "warning"))
         self._spec = chosen or themes.ThemeSpec("none", True)
         # what App._watch_theme does, but the CSS refresh: none has been read yet
         self.set_reactive(App.theme, f"blotter-{chosen.name}" if chosen else "textual-dark")
@@ -296,6 +292,26 @@ class BlotterApp(App[int]):
         self._refresh_truecolor_filter(self.ansi_theme)
         self.stylesheet.set_variables(self.get_css_variables())
         return notices
+
+    def _read_theme(self, name: str, specs: dict[str, themes.ThemeSpec], errors: dict[str, str]) -> bool:
+        """Read a theme into `specs` and register it with Textual (its palette offers it), or note why not."""
+        try:
+            spec = specs[name] = themes.read(name)
+        except themes.ThemeError as exc:
+            errors[name] = str(exc)
+            return False
+        self.register_theme(Theme(name=f"blotter-{name}", dark=spec.dark, ansi=spec.ansi,
+                                  variables=dict(spec.variables), **spec.base))
+        return True
+
+    def _load_other_themes(self) -> None:
+        """Every theme not read at start; a broken default is worth a word even when another is in use."""
+        errors = self._theme_errors
+        for name in themes.available():
+            if f"blotter-{name}" not in self.available_themes and name not in errors:
+                self._read_theme(name, {}, errors)
+        if themes.DEFAULT in errors and self.settings.theme != themes.DEFAULT:
+            self.notify(errors[themes.DEFAULT], severity="warning", timeout=10)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:

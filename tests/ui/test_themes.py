@@ -15,7 +15,7 @@ from rich.style import Style
 from rich.terminal_theme import SVG_EXPORT_THEME
 
 from blotter.ui import theme as themes
-from tests.ui.conftest import SIZE, settle
+from tests.ui.conftest import SIZE, settle, until
 
 SHIPPED = sorted(e.name[: -len(".toml")] for e in resources.files("blotter.themes").iterdir()
                  if e.name.endswith(".toml"))
@@ -164,6 +164,22 @@ async def _broken_theme(app) -> None:
         notes = [n.message for n in app._notifications]
         assert any("broken.toml" in n and "using dark" in n for n in notes), notes
         assert all(n.severity == "error" for n in app._notifications if "broken" in n.message)
+
+
+def test_the_other_themes_come_after_the_first_frame_and_a_broken_default_is_a_warning(world, own_config):
+    (own_config / "dark.toml").write_text("dark = true\n[meaning\n")  # the user's own dark, broken
+    asyncio.run(_others_later(world.app(theme="light")))
+
+
+async def _others_later(app) -> None:
+    assert set(app.available_themes) & {f"blotter-{n}" for n in themes.available()} == {"blotter-light"}
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.theme == "blotter-light"
+        await until(pilot, lambda: app.get_theme("blotter-ansi") is not None, "the other themes offered")
+        assert app.get_theme("blotter-high-contrast") is not None and app.get_theme("blotter-dark") is None
+        warned = [n for n in app._notifications if "dark.toml" in n.message]
+        assert [n.severity for n in warned] == ["warning"], [n.message for n in app._notifications]
 
 
 def test_the_app_gives_textual_the_themes_ansi_flag_and_variables(world):
