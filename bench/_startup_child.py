@@ -52,10 +52,34 @@ if KIND == "bare":
     hook(Bare, lambda app: True)
     Bare().run()
 else:
-    from blotter.domain.events import ConnState
-    from blotter.ui.app import BlotterApp
+    import importlib.abc
+    import importlib.util
 
-    hook(BlotterApp, lambda app: app.store.connection.state is ConnState.CONNECTED and bool(app.store.orders()))
+    def connected(app) -> bool:  # type: ignore[no-untyped-def]
+        from blotter.domain.events import ConnState
+        return app.store.connection.state is ConnState.CONNECTED and bool(app.store.orders())
+
+    class AfterAppImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+        """Hooks BlotterApp once `blotter` itself has imported blotter.ui.app, so the start runs in the
+        order a user's does (Textual imported inside main, after it has held garbage collection)."""
+
+        def find_spec(self, name, path, target=None):  # type: ignore[no-untyped-def]
+            if name != "blotter.ui.app":
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(name)
+            self.loader = spec.loader
+            spec.loader = self
+            return spec
+
+        def create_module(self, spec):  # type: ignore[no-untyped-def]
+            return self.loader.create_module(spec)
+
+        def exec_module(self, module) -> None:  # type: ignore[no-untyped-def]
+            self.loader.exec_module(module)
+            hook(module.BlotterApp, connected)
+
+    sys.meta_path.insert(0, AfterAppImport())
     from blotter.cli import main
 
     sys.exit(main(["--demo"]))

@@ -186,11 +186,11 @@ class BlotterApp(App[int]):
         self.pump()
 
     def on_ready(self) -> None:
-        """The first frame is out: now what it did not need, and garbage collection again."""
-        self._mount_filters()
-        self._load_other_themes()
+        """The first frame is out: garbage collection again, and now what the frame did not need."""
         if self.heap is not None:
             self.heap.first_frame()
+        self._mount_filters()
+        self._load_other_themes()
 
     def _mount_filters(self) -> None:
         for pane in self.panes:
@@ -278,10 +278,8 @@ class BlotterApp(App[int]):
         chosen = specs.get(name) or specs.get(themes.DEFAULT)
         using = f"using {chosen.name}" if chosen else "using Textual's own colours"
         notices: list[tuple[str, SeverityLevel]] = []
-        if name in errors:
+        if name in errors:  # an unknown name too: ThemeError says so and names the themes there are
             notices.append((f"{errors[name]}; {using}", "error"))
-        elif name not in specs:
-            notices.append((f"no theme {name!r}; {using}", "error"))
         self._spec = chosen or themes.ThemeSpec("none", True)
         # what App._watch_theme does, but the CSS refresh: none has been read yet
         self.set_reactive(App.theme, f"blotter-{chosen.name}" if chosen else "textual-dark")

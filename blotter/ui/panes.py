@@ -40,7 +40,7 @@ INDEX_IDLE, BUSY_FILLS = 1.0, 100  # slicing waits this long after a batch of th
 
 def _memo(fn: Callable[[Any], str], size: int = 65_536) -> Callable[[Any], str]:
     """fn with its answers kept (up to `size`, then started afresh): a day of fills repeats its
-    prices, sizes and seconds, and formatting them (strptime, Decimal) costs more than a lookup."""
+    prices, sizes and seconds, and formatting them (a time zone, Decimal) costs more than a lookup."""
     seen: dict[Any, str] = {}
 
     def cached(value: Any) -> str:
