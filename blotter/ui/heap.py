@@ -38,11 +38,17 @@ class HeapFreezer:
             self.held = True
 
     def first_frame(self) -> None:
-        """The start is over: freeze what it made and let collections run again."""
+        """The start is over: freeze what it made (as what survives a full collection) and let
+        collections run again."""
+        if self.held:
+            self.due = True
+            self.settle()
+            self.stop_holding()
+
+    def stop_holding(self) -> None:
+        """Collections on again, if this freezer turned them off."""
         if self.held:
             self.held = False
-            gc.freeze()
-            self.freezes += 1
             gc.enable()
 
     def start(self) -> None:
@@ -52,9 +58,7 @@ class HeapFreezer:
     def stop(self) -> None:
         if self._seen in gc.callbacks:
             gc.callbacks.remove(self._seen)
-        if self.held:  # the app never showed a frame: collections as before
-            self.held = False
-            gc.enable()
+        self.stop_holding()  # the app never showed a frame: collections as before
 
     def _seen(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "stop" and info.get("generation") == 2:
