@@ -178,7 +178,9 @@ class BlotterApp(App[int]):
         self.set_keymap(mapping)
         if unknown:
             self.notify(f"config [keys]: no binding called {', '.join(unknown)}", severity="warning")
-        self.query_one("#orders-table").focus()
+        # at once, not after a refresh as Widget.focus does: keys typed ahead at start (`2/spy`) come
+        # after this, and a focus arriving after them took the fills' open filter line from under them
+        self.screen.set_focus(self.query_one("#orders-table"))
         self._tell_warnings()
         if self.heap is not None:
             self.heap.start()

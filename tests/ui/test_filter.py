@@ -49,6 +49,22 @@ def app_with(events: list[Any]) -> BlotterApp:
     return BlotterApp(Settings(client_id=1), Offline(), q)  # type: ignore[arg-type]
 
 
+def burst(app: BlotterApp, text: str, *keys: str, queued: bool = False) -> None:
+    """`text` a character a key, then `keys`, as one read from the terminal: the driver hands them all
+    on at once, none waiting for the one before to be acted on. `queued`: already in the app's queue
+    (posted now, not handed on by the driver's next turn)."""
+    from textual import events
+
+    named = {"/": "slash", " ": "space"}
+    for key, char in [(named.get(c, c), c) for c in text] + [(k, {"enter": "\r"}.get(k)) for k in keys]:
+        event = events.Key(key, char)
+        event.set_sender(app)
+        if queued:
+            app.post_message(event)
+        else:
+            app._driver.send_message(event)
+
+
 async def typed(pilot: Any, text: str) -> None:
     for ch in text:
         await pilot.press("space" if ch == " " else ch)
@@ -135,16 +151,11 @@ def test_keys_typed_in_one_burst_go_where_the_first_ones_sent_focus():
 async def _burst():
     """`2/spy` arriving in one read from the terminal: the filter opens on the fills pane, not on the
     pane that had the focus before the `2`."""
-    from textual import events
-
     app = app_with(morning())
     term = Terminal(app, SIZE)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: len(term.fill_rows()) == 12, "the morning's fills on screen")
-        for key, char in (("2", "2"), ("slash", "/"), ("s", "s"), ("p", "p"), ("y", "y")):
-            event = events.Key(key, char)
-            event.set_sender(app)
-            app._driver.send_message(event)  # as the terminal driver hands them on, none waited for
+        burst(app, "2/spy")
         await until(pilot, lambda: "Fills (4)" in term.text, "the SPY fills")
         assert app.pane("fills").filter_text == "spy" and app.pane("orders").filter_text == ""
 
@@ -157,19 +168,39 @@ def test_keys_typed_ahead_before_the_filter_lines_are_mounted_all_reach_the_filt
 
 
 async def _typed_ahead(monkeypatch: Any) -> None:
-    from textual import events
-
     monkeypatch.setattr(BlotterApp, "on_ready", lambda self: None)
     app = app_with(morning())
     term = Terminal(app, SIZE)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: len(term.fill_rows()) == 12, "the morning's fills on screen")
         assert all(pane.filter_input.parent is None for pane in app.panes), "mounted before the first frame"
-        for key, char in (("2", "2"), ("slash", "/"), ("s", "s"), ("p", "p"), ("y", "y"), ("q", "q"),
-                          ("backspace", None), ("enter", "\r")):
-            event = events.Key(key, char)
-            event.set_sender(app)
-            app._driver.send_message(event)  # as the terminal driver hands them on, none waited for
+        burst(app, "2/spyq", "backspace", "enter")
         await until(pilot, lambda: app.pane("fills").table.has_focus, "the filter kept, the fills focused")
         assert app.is_running and app.pane("fills").filter_text == "spy"
         assert "Fills (4)" in term.text and "filter: spy" in term.text
+
+
+def test_keys_typed_while_the_app_mounts_keep_the_focus_they_moved(monkeypatch):
+    """`2/spy` typed before the app has finished starting: the fills' filter line keeps the focus (the
+    app's own first focus on the orders used to come after those keys and take it from the open line,
+    so the next Backspace and Enter went nowhere)."""
+    mount = BlotterApp.on_mount
+
+    def on_mount(self: BlotterApp) -> None:
+        burst(self, "2/spy", queued=True)  # keys waiting since the start: ahead of what mounting sets off
+        mount(self)
+
+    monkeypatch.setattr(BlotterApp, "on_mount", on_mount)
+    asyncio.run(_typed_while_mounting())
+
+
+async def _typed_while_mounting() -> None:
+    app = app_with(morning())
+    async with app.run_test(size=SIZE) as pilot:
+        fills = app.pane("fills")
+        await until(pilot, lambda: fills.filter_text == "spy", "the typed-ahead filter")
+        await pilot.pause()
+        assert fills.filter_input.has_focus, f"the focus went to {app.focused}"
+        await pilot.press("backspace", "enter")
+        await until(pilot, lambda: fills.table.has_focus, "the filter kept, the fills focused")
+        assert fills.filter_text == "sp"
