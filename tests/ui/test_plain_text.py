@@ -9,7 +9,7 @@ from typing import Any
 
 from blotter.config import Settings
 from blotter.ui.app import BlotterApp
-from tests.ui.conftest import Offline, Terminal
+from tests.ui.conftest import Offline, Terminal, until
 
 SIZE = (120, 36)
 NOTES = ["journal: could not write: [Errno 13] Permission denied", "config [keys]: no binding called x",
@@ -26,6 +26,5 @@ async def _notifications():
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         for note in NOTES:
             app.notify(note, severity="warning")
-        await pilot.pause(0.3)
-        for note in NOTES:
-            assert note in term.text, f"{note!r} not shown as written"
+        await until(pilot, lambda: all(note in term.text for note in NOTES),  # none hidden, none crashing
+                    f"{NOTES} shown as written")
