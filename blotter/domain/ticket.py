@@ -15,7 +15,6 @@ from typing import Iterable, Mapping
 from blotter.domain.events import ContractInfo, ContractRef, MarketRule, OrderFields
 from blotter.domain import times
 from blotter.domain.prices import Grid, to_decimal
-from blotter.domain.times import zone
 from blotter.records import frozen
 
 SIDES = ("BUY", "SELL")
@@ -187,4 +186,4 @@ def rule_id_for(info: ContractInfo, exchange: str = "") -> int | None:
 def tws_time(value: str | None, tws_zone: str = TWS_ZONE) -> datetime | None:
     """A goodTillDate as TWS reads it, as an aware datetime: "YYYYMMDD HH:MM:SS [zone]" (no zone: TWS's
     own) or "YYYYMMDD-HH:MM:SS" (UTC). None if TWS could not read it."""
-    return times.tws_time(value, zone(tws_zone) or timezone.utc)
+    return times.tws_time(value, times.zone(tws_zone) or timezone.utc)

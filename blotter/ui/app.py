@@ -178,9 +178,9 @@ class BlotterApp(App[int]):
         self.set_keymap(mapping)
         if unknown:
             self.notify(f"config [keys]: no binding called {', '.join(unknown)}", severity="warning")
-        # at once, not after a refresh as Widget.focus does: keys typed ahead at start (`2/spy`) come
-        # after this, and a focus arriving after them took the fills' open filter line from under them
-        self.screen.set_focus(self.query_one("#orders-table"))
+        # at once, as a key does, not after a refresh as Widget.focus does: keys typed ahead at start
+        # (`2/spy`) come after this, and a focus arriving after them took the fills' open filter line
+        self.action_focus_pane("orders")
         self._tell_warnings()
         if self.heap is not None:
             self.heap.start()
@@ -272,16 +272,15 @@ class BlotterApp(App[int]):
         it. Done before the app runs: the stylesheet is parsed once, with the theme's variables (set
         after mount, Textual parses every CSS file a second time: ~70 ms at start). The other themes
         are read once the first frame is out (`_load_other_themes`)."""
-        specs: dict[str, themes.ThemeSpec] = {}
-        errors = self._theme_errors
+        chosen = None
         for wanted in dict.fromkeys((name, themes.DEFAULT)):
-            if self._read_theme(wanted, specs, errors):
+            chosen = self._read_theme(wanted)
+            if chosen is not None:
                 break
-        chosen = specs.get(name) or specs.get(themes.DEFAULT)
         using = f"using {chosen.name}" if chosen else "using Textual's own colours"
         notices: list[tuple[str, SeverityLevel]] = []
-        if name in errors:  # an unknown name too: ThemeError says so and names the themes there are
-            notices.append((f"{errors[name]}; {using}", "error"))
+        if name in self._theme_errors:  # an unknown name too: ThemeError says so and names the themes there are
+            notices.append((f"{self._theme_errors[name]}; {using}", "error"))
         self._spec = chosen or themes.ThemeSpec("none", True)
         # what App._watch_theme does, but the CSS refresh: none has been read yet
         self.set_reactive(App.theme, f"blotter-{chosen.name}" if chosen else "textual-dark")
@@ -293,23 +292,24 @@ class BlotterApp(App[int]):
         self.stylesheet.set_variables(self.get_css_variables())
         return notices
 
-    def _read_theme(self, name: str, specs: dict[str, themes.ThemeSpec], errors: dict[str, str]) -> bool:
-        """Read a theme into `specs` and register it with Textual (its palette offers it), or note why not."""
+    def _read_theme(self, name: str) -> themes.ThemeSpec | None:
+        """Read a theme and register it with Textual (its palette offers it); None, and why noted in
+        `_theme_errors`, if it cannot be used."""
         try:
-            spec = specs[name] = themes.read(name)
+            spec = themes.read(name)
         except themes.ThemeError as exc:
-            errors[name] = str(exc)
-            return False
+            self._theme_errors[name] = str(exc)
+            return None
         self.register_theme(Theme(name=f"blotter-{name}", dark=spec.dark, ansi=spec.ansi,
                                   variables=dict(spec.variables), **spec.base))
-        return True
+        return spec
 
     def _load_other_themes(self) -> None:
         """Every theme not read at start; a broken default is worth a word even when another is in use."""
         errors = self._theme_errors
         for name in themes.available():
             if f"blotter-{name}" not in self.available_themes and name not in errors:
-                self._read_theme(name, {}, errors)
+                self._read_theme(name)
         if themes.DEFAULT in errors and self.settings.theme != themes.DEFAULT:
             self.notify(errors[themes.DEFAULT], severity="warning", timeout=10)
 
