@@ -26,12 +26,17 @@ def still_to_check(old: Sequence[str], new: Sequence[str]) -> list[str]:
     return [w for w in new if not any(w in o for o in old)]
 
 
-def keep(keys: Sequence[Hashable], text_of: Callable[[Hashable], str], wanted: Sequence[str]) -> list[Hashable]:
+def keep(keys: Sequence[Hashable], text_of: Callable[[Hashable], str], wanted: Sequence[str], *,
+         texts: Sequence[str] | None = None) -> list[Hashable]:
     """The keys whose text holds every wanted word, in order: a new list.
 
     `text_of` should be a lookup that runs in C (a list's or dict's __getitem__): then each word is
-    one pass in C over the rows, and no list is made but the one kept."""
+    one pass in C over the rows, and no list is made but the one kept. `texts`: every row's text,
+    when the keys are row numbers in ascending order; while the keys are all of them (the first word
+    typed over a whole day of fills), the texts are read straight, with no lookup per row (a third
+    less work)."""
     kept = keys
     for word in wanted:
-        kept = list(compress(kept, map(contains, map(text_of, kept), repeat(word))))
+        these = texts if texts is not None and len(kept) == len(texts) else map(text_of, kept)
+        kept = list(compress(kept, map(contains, these, repeat(word))))
     return kept if kept is not keys else list(keys)

@@ -163,6 +163,11 @@ class Pane(Vertical):
         """Each row's filter text by key (a pane of many rows gives a lookup that runs in C)."""
         return self._text
 
+    def texts(self) -> list[str] | None:
+        """Every row's filter text by row number, when the keys are row numbers and the view is in
+        that order (see filtering.keep); None if not."""
+        return None
+
     def forget(self, keys: Iterable[Hashable]) -> None:
         """These rows' text changed: a filter must read them again."""
         for key in keys:
@@ -178,7 +183,7 @@ class Pane(Vertical):
             return
         check = still_to_check(old, self._words)
         if check:
-            self._show(keep(self.table.keys, self.text_of(), check), narrower=True)
+            self._show(keep(self.table.keys, self.text_of(), check, texts=self.texts()), narrower=True)
         self.retitle()
 
     def _show(self, keys: list[Hashable], *, narrower: bool = False) -> None:
@@ -190,7 +195,7 @@ class Pane(Vertical):
         in the same order (a filter typed over the whole view); not after the rows themselves changed."""
         keys = self.all_keys()
         if self._words:
-            keys = keep(keys, self.text_of(), self._words)
+            keys = keep(keys, self.text_of(), self._words, texts=self.texts())
         if self.sort_column is not None:
             col = self.sort_column
             keys.sort(key=lambda k: _sortable(self.cells(k)[col][0]), reverse=self.sort_descending)
@@ -404,6 +409,12 @@ class FillsPane(Pane):
     def text_of(self) -> Callable[[Hashable], str]:
         self._index()
         return self._row_texts.__getitem__  # type: ignore[return-value]
+
+    def texts(self) -> list[str] | None:
+        if self.sort_column is not None:
+            return None
+        self._index()
+        return self._row_texts
 
     def forget(self, keys: Iterable[Hashable]) -> None:
         made = len(self._row_texts)

@@ -24,8 +24,10 @@ def test_a_filter_keeps_the_rows_holding_every_word(texts, first, more):
     old, new = words(first), words(first + more)
     shown = keep(list(range(len(texts))), texts.__getitem__, old)
     assert shown == every_row(texts, old)
+    assert keep(list(range(len(texts))), texts.__getitem__, old, texts=texts) == shown, "reading the texts straight"
     if narrows(old, new):
         assert keep(shown, texts.__getitem__, still_to_check(old, new)) == every_row(texts, new)
+        assert keep(shown, texts.__getitem__, still_to_check(old, new), texts=texts) == every_row(texts, new)
 
 
 @given(rows, typed, typed)
