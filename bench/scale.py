@@ -5,7 +5,8 @@ pump path, no socket): a connection, `--orders` orders (half still working, half
 `--fills` fills with their commission reports spread over them. Then, each operation repeated:
 
 - scroll: j / k / pagedown / pageup in the fills table;
-- filter: `/`, then a word typed a key at a time (each key re-filters all the fills), Esc; twice;
+- filter: `/`, then words a trader might look for typed a key at a time (each key re-filters the
+  fills), Esc; the words `--filter-rounds` times (over 100 keys by default: a p99 of fewer is the max);
 - new fill: one execution and its commission queued, then the app's pump.
 
 UI time of one operation = the UI thread's CPU time (time.thread_time) from just before the key
@@ -28,6 +29,8 @@ from typing import Any
 from _common import FrameClock, StubCommands, machine, ms, percentile, rss_mb
 
 SYMBOLS = ("AAPL", "MSFT", "SPY", "QQQ", "IBM", "TSLA", "NVDA", "AMZN")
+# typed in the fills' filter: a symbol and side, the exchange and a price, part of an exec id...
+FILTER_WORDS = ("aapl sld", "isl 10", "msft bot", "0000e0d5.0001", "nvda 100", "spy sld 100.5")
 
 
 def events(orders: int, fills: int) -> list[Any]:
@@ -61,7 +64,7 @@ def events(orders: int, fills: int) -> list[Any]:
     return out
 
 
-async def measure(app: Any, fill_events: list[Any], repeat: int) -> dict[str, list[float]]:
+async def measure(app: Any, fill_events: list[Any], repeat: int, filter_rounds: int = 3) -> dict[str, list[float]]:
     timings: dict[str, list[float]] = {"scroll": [], "filter": [], "new_fill": []}
     async with app.run_test(headless=True, size=(160, 50)) as pilot:
         deadline = time.monotonic() + 600
@@ -106,7 +109,7 @@ async def measure(app: Any, fill_events: list[Any], repeat: int) -> dict[str, li
         await pilot.press("2")
         for i in range(repeat):
             await timed("scroll", lambda k=("k", "j", "pageup", "pagedown")[i % 4]: pilot.press(k))
-        for word in ("aapl sld", "isl 10"):
+        for word in FILTER_WORDS * filter_rounds:
             await pilot.press("slash")
             for n in range(1, len(word) + 1):
                 await timed("filter", lambda typed=word[:n]: type_filter(typed))
@@ -134,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--fills", type=int, default=100_000)
     p.add_argument("--orders", type=int, default=1_000, help="orders the fills belong to (default 1000)")
-    p.add_argument("--repeat", type=int, default=60, help="times each operation is measured")
+    p.add_argument("--repeat", type=int, default=200, help="times scrolling and a new fill are measured")
+    p.add_argument("--filter-rounds", type=int, default=3, help="times the filter words are typed")
     args = p.parse_args(argv)
     from blotter.config import Settings
     from blotter.ui.app import BlotterApp
@@ -147,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
 
     heap = HeapFreezer()  # as run_app gives the app it runs
     app = BlotterApp(Settings(client_id=1), StubCommands(), q, heap=heap)  # type: ignore[arg-type]
-    t = asyncio.run(measure(app, [e for e in feed if type(e).__name__ in ("Execution", "Commission")], args.repeat))
+    t = asyncio.run(measure(app, [e for e in feed if type(e).__name__ in ("Execution", "Commission")], args.repeat,
+                        args.filter_rounds))
 
     def stats(values: list[float]) -> dict[str, float]:
         return {"n": len(values), "p50": ms(percentile(values, 50)), "p99": ms(percentile(values, 99)),
