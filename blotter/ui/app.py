@@ -22,6 +22,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.events import Event as UIEvent, InputEvent
 from textual.theme import Theme
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, OptionList, Static
@@ -187,6 +188,11 @@ class BlotterApp(App[int]):
         self.set_interval(PUMP_INTERVAL, self._pump_due)
         self.pump()
 
+    async def on_event(self, event: UIEvent) -> None:
+        if self.heap is not None and isinstance(event, InputEvent):
+            self.heap.stir()  # someone at the keyboard: no quiet collection now (blotter.ui.heap)
+        await super().on_event(event)
+
     def on_ready(self) -> None:
         """The first frame is out: garbage collection again, and now what the frame did not need."""
         if self.heap is not None:
@@ -351,9 +357,12 @@ class BlotterApp(App[int]):
         """Apply what arrived since the last frame; each pane redraws only what changed. Returns how
         many events it took."""
         self._journal_news()
-        if self.heap is not None:
-            self.heap.settle()
         batch = drain(self.events)
+        if self.heap is not None:
+            if batch:
+                self.heap.stir()
+            self.heap.quiet()
+            self.heap.settle()
         if not batch or self.live_store is None:
             return len(batch)
         changes = self.live_store.apply(batch)
