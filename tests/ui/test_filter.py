@@ -177,7 +177,7 @@ async def _typed_ahead(monkeypatch: Any) -> None:
         burst(app, "2/spyq", "backspace", "enter")
         await until(pilot, lambda: app.pane("fills").table.has_focus, "the filter kept, the fills focused")
         assert app.is_running and app.pane("fills").filter_text == "spy"
-        assert "Fills (4)" in term.text and "filter: spy" in term.text
+        await until(pilot, lambda: "Fills (4)" in term.text and "filter: spy" in term.text, "the filtered fills drawn")
 
 
 def test_keys_typed_while_the_app_mounts_keep_the_focus_they_moved(monkeypatch):
