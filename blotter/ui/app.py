@@ -25,7 +25,7 @@ from textual.css.query import NoMatches
 from textual.events import Event as UIEvent, InputEvent
 from textual.theme import Theme
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 
 from blotter.config import Settings
 from blotter.domain.commands import Commands
@@ -38,6 +38,7 @@ from blotter.domain.text import order_line
 from blotter.ui import theme as themes
 from blotter.ui.bindings import KEYS, app_bindings, keymap
 from blotter.ui.dialogs import ConfirmCancel, ConfirmCancelAll, Help
+from blotter.ui.footer import KeyBar
 from blotter.ui.heap import HeapFreezer
 from blotter.ui.panes import FillsPane, MessagesPane, OrdersPane, Pane, TotalsPane
 from blotter.ui.status import StatusLine
@@ -165,7 +166,7 @@ class BlotterApp(App[int]):
                          note=self.journal_note)
         with Vertical(id="main"):
             yield from self._panes_of(self.store)
-        yield Footer()
+        yield KeyBar()
 
     def _panes_of(self, store: Store) -> list[Widget]:
         return [OrdersPane(store, self.style_of), FillsPane(store, self.style_of),

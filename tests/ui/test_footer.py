@@ -1,0 +1,44 @@
+"""The key bar at the bottom: it follows the keys that work where the focus is, and a move of the focus
+that changes none of them (switching panes) leaves its labels in place instead of re-mounting them,
+each re-mount being a layout of the whole screen."""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+
+from textual.widgets._footer import FooterKey
+
+from blotter.config import Settings
+from blotter.ui.app import BlotterApp
+from tests.ui.conftest import SIZE, Offline, Terminal, until
+
+
+def test_switching_panes_keeps_the_key_labels_and_a_filter_line_hides_the_letter_keys_until_esc():
+    asyncio.run(_key_bar())
+
+
+async def _key_bar() -> None:
+    app = BlotterApp(Settings(client_id=1), Offline(), queue.SimpleQueue())  # type: ignore[arg-type]
+    term = Terminal(app, SIZE)
+
+    def bottom() -> str:
+        return term.screen.display[-1]
+
+    def labels() -> list[FooterKey]:
+        return list(app.query(FooterKey))
+
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "New order" in bottom(), "the key bar drawn")
+        before = labels()
+        for key in ("2", "3", "4", "1"):
+            await pilot.press(key)
+            await until(pilot, lambda k=key: app.focused is not None and app.focused.id == app.panes[int(k) - 1].table.id,
+                        f"pane {key} focused")
+        await pilot.pause()
+        assert labels() == before, "the labels were mounted again on a move of the focus that changed no key"
+
+        await pilot.press("slash")  # in a filter line the letters are text: the bar stops offering them
+        await until(pilot, lambda: "New order" not in bottom(), "the letter keys gone while a filter is typed")
+        await pilot.press("escape")
+        await until(pilot, lambda: "New order" in bottom() and "Filter" in bottom(), "the keys back after Esc")
