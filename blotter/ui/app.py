@@ -154,6 +154,7 @@ class BlotterApp(App[int]):
         # screens waiting on reference data or what-if answers: called with (request ids touched, changes)
         self.listeners: list[Callable[[set[int], Changes], None]] = []
         self._theme_errors: dict[str, str] = {}  # theme name -> why it cannot be used
+        self._specs: dict[str, themes.ThemeSpec] = {}  # Textual's name of each theme read ("blotter-dark") -> it
         self._theme_notices = self._load_theme(settings.theme)
 
     # -- layout -------------------------------------------------------------------------------
@@ -309,7 +310,14 @@ class BlotterApp(App[int]):
             return None
         self.register_theme(Theme(name=f"blotter-{name}", dark=spec.dark, ansi=spec.ansi,
                                   variables=dict(spec.variables), **spec.base))
+        self._specs[f"blotter-{name}"] = spec
         return spec
+
+    def watch_theme(self, name: str) -> None:
+        """A theme chosen in the palette: its meanings too (buy, sell, each status), not only Textual's
+        colours; one of Textual's own themes has none, and shows them plain."""
+        self._spec = self._specs.get(name) or themes.ThemeSpec("none", True)
+        self._styles.clear()
 
     def _load_other_themes(self) -> None:
         """Every theme not read at start; a broken default is worth a word even when another is in use."""

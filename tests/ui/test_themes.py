@@ -229,3 +229,31 @@ def test_list_themes_prints_one_name_a_line(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == SHIPPED
     assert {"dark", "light", "high-contrast", "ansi"} <= set(out.stdout.splitlines())
+
+
+def test_a_theme_chosen_in_the_palette_brings_its_meanings_to_the_rows_on_screen(world):
+    asyncio.run(_switched(world.app(theme="dark")))
+
+
+async def _switched(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.get_theme("blotter-light") is not None, "the other themes offered")
+        table = app.pane("fills").table
+        buy = next(n for n, key in enumerate(table.keys) if table.cells(key)[1][0] == "BOT")
+        row = buy + 1 - table.scroll_offset.y  # the header is line 0
+
+        def side_colour() -> str | None:
+            segments = [s for s in table.render_line(row) if s.text.strip() == "BOT"]
+            return segments[0].style.color.name if segments and segments[0].style.color else None
+
+        assert side_colour() == Style.parse(themes.read("dark").meaning["side-buy"]).color.name
+        app.theme = "blotter-light"  # what the palette's "Change theme" does
+        await pilot.pause()
+        light = Style.parse(themes.read("light").meaning["side-buy"]).color.name
+        assert light != Style.parse(themes.read("dark").meaning["side-buy"]).color.name
+        assert side_colour() == light, "the row kept the start theme's colour for a buy"
+        assert app.style_of("state-ok") == Style.parse(themes.read("light").meaning["state-ok"])
+        app.theme = "textual-dark"  # one of Textual's own: no meanings of ours
+        await pilot.pause()
+        assert app.style_of("side-buy") == Style()
