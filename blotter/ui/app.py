@@ -154,6 +154,7 @@ class BlotterApp(App[int]):
         # screens waiting on reference data or what-if answers: called with (request ids touched, changes)
         self.listeners: list[Callable[[set[int], Changes], None]] = []
         self._theme_errors: dict[str, str] = {}  # theme name -> why it cannot be used
+        self._panes: list[Pane] = []  # see `panes`
         self._specs: dict[str, themes.ThemeSpec] = {}  # Textual's name of each theme read ("blotter-dark") -> it
         self._theme_notices = self._load_theme(settings.theme)
 
@@ -259,8 +260,10 @@ class BlotterApp(App[int]):
             self._tell_warnings()
         self.store = store
         main = self.query_one("#main")
+        self._panes = []
         await main.remove_children()
         await main.mount_all(self._panes_of(store))
+        self._panes = []  # the new ones, when next asked
         self._mount_filters()  # the first frame is long out
         self.query_one("#orders-table").focus()
         self._hint()
@@ -268,7 +271,11 @@ class BlotterApp(App[int]):
 
     @property
     def panes(self) -> list[Pane]:
-        return list(self.query(".pane").results(Pane))
+        """The mounted panes, looked up once (a query of the whole screen on every pump was a tenth of
+        the pump's work at 5,000 messages a second)."""
+        if not self._panes:
+            self._panes = list(self.query(".pane").results(Pane))
+        return self._panes
 
     def pane(self, name: str) -> Pane:
         return self.query_one(f"#{name}", Pane)

@@ -147,6 +147,8 @@ async def _d_switches(world, journal, directory):
         await until(pilot, lambda: app.day is None and app.store is app.live_store, "today again")
         assert app.why_not("ticket") is None
         assert len(app.pane("fills").table.keys) == live_fills
+        world.events.put(execution("0000feed.01.01.01", 7, 7007, 10, 150.0))  # the live panes go on taking news
+        await until(pilot, lambda: len(app.pane("fills").table.keys) == live_fills + 1, "a new fill in today's panes")
 
 
 def test_e_writes_the_focused_pane_to_a_csv_file(world_with_journal):
