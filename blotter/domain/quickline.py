@@ -10,13 +10,13 @@ Whether the order makes sense for its contract is validation's business, not the
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import timezone
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from zoneinfo import available_timezones
 
 from blotter.domain.ticket import ORDER_KINDS, SIDES, TIFS, OrderRequest
-from blotter.domain.times import zone
+from blotter.domain.times import tws_time, zone
 from blotter.records import frozen
 
 _TOKEN = re.compile(r"@|[^\s@]+")
@@ -240,34 +240,26 @@ def _gtd(line: _Line) -> str | None:
         line.missing("missing date after GTD: e.g. GTD 20261120 16:00:00")
         return None
     date, position = line.take()
-    if _UTC_STAMP.fullmatch(date) and _valid(date, "%Y%m%d-%H:%M:%S"):
+    if _UTC_STAMP.fullmatch(date) and tws_time(date, timezone.utc):
         return date
     clock, at = line.take() if line.peek()[:1].isdigit() else ("", len(line.text))
     name, where = line.take() if "/" in line.peek() or line.peek() in ("UTC", "GMT") else ("", 0)
-    if not (_DATE.fullmatch(date) and _valid(date, "%Y%m%d")):
+    if not (_DATE.fullmatch(date) and tws_time(f"{date} 00:00:00", timezone.utc)):
         line.bad(date, position, "not a date (YYYYMMDD)")
         return None
     if not clock:
         line.missing(f"missing time after GTD {date}: e.g. 16:00:00")
         return None
     full = clock if clock.count(":") == 2 else clock + ":00"
-    if not (_TIME.fullmatch(clock) and _valid(full, "%H:%M:%S")):
+    stamp = f"{date} {int(full[:-6]):02d}{full[-6:]}" if _TIME.fullmatch(clock) else ""
+    if not (stamp and tws_time(stamp, timezone.utc)):
         line.bad(clock, at, "not a time (HH:MM:SS)")
         return None
-    stamp = f"{date} {int(full[:-6]):02d}{full[-6:]}"
     known = _zone_name(name) if name else ""
     if known is None:
         line.bad(name, where, "not a time zone (e.g. US/Eastern, UTC)")
         return None
     return f"{stamp} {known}" if known else stamp
-
-
-def _valid(text: str, pattern: str) -> bool:
-    try:
-        datetime.strptime(text, pattern)
-    except ValueError:
-        return False
-    return True
 
 
 def _zone_name(name: str) -> str | None:
