@@ -34,13 +34,16 @@ class Column:
 class LineTable(ScrollView, can_focus=True):
     """Columns over a list of row keys; only visible lines are rendered."""
 
+    # priority: taken by the app as the key comes, not after the key has been handed to the table and
+    # bubbled back up through the pane and the screen (each hop a message queue that waits behind a
+    # frame or a pump under a flood). Only while the table itself has the focus, as before.
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,g", "edge(0)", "First", show=False),
-        Binding("end,G", "edge(1)", "Last", show=False),
+        Binding("up,k", "cursor(-1)", "Up", show=False, priority=True),
+        Binding("down,j", "cursor(1)", "Down", show=False, priority=True),
+        Binding("pageup", "page(-1)", "Page up", show=False, priority=True),
+        Binding("pagedown", "page(1)", "Page down", show=False, priority=True),
+        Binding("home,g", "edge(0)", "First", show=False, priority=True),
+        Binding("end,G", "edge(1)", "Last", show=False, priority=True),
     ]
 
     DEFAULT_CSS = """
