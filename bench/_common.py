@@ -6,6 +6,7 @@ Not a benchmark itself (run.py skips `_*.py`).
 from __future__ import annotations
 
 import bisect
+import math
 import os
 import platform
 import queue
@@ -30,11 +31,12 @@ def machine() -> dict[str, Any]:
 
 
 def percentile(values: list[float], p: float) -> float:
-    """The p-th percentile (nearest rank) of values; 0 for none."""
+    """The p-th percentile (nearest rank: the smallest value with p % of them at or below it) of values;
+    0 for none. (Rounding p/100 * n + 0.5 instead gave the largest of 100 as their p99.)"""
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, int(round(p / 100 * len(ordered) + 0.5)) - 1))
+    rank = max(0, min(len(ordered) - 1, math.ceil(round(p / 100 * len(ordered), 9)) - 1))
     return ordered[rank]
 
 

@@ -44,7 +44,8 @@ def cancels(record: Path) -> dict[int, float]:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--orders", type=int, default=60)
+    p.add_argument("--orders", type=int, default=120, help="orders placed, then cancelled (over 100 transmits: "
+                   "a p99 of fewer is the slowest one)")
     p.add_argument("--gap", type=float, default=0.1, help="seconds between transmits")
     args = p.parse_args(argv)
     use_linear_reader(True)
