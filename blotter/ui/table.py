@@ -86,6 +86,9 @@ class LineTable(ScrollView, can_focus=True):
         looked for only where it can now be (a keystroke with the cursor on the day's last fill would
         otherwise compare it with every fill before it)."""
         current, cursor, dropped = self.current_key, self.cursor, len(self.keys) - len(keys)
+        if narrower and not dropped:  # some of the rows in view, in order, and as many: all of them
+            self.keys = keys  # nothing on screen changes (a letter every fill has: `isl`, an exec id's start)
+            return
         self.keys = keys
         self._positions = None  # made when next asked: a filter keystroke over a day of fills skips it
         if current is not None:

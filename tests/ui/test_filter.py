@@ -204,3 +204,30 @@ async def _typed_while_mounting() -> None:
         await pilot.press("backspace", "enter")
         await until(pilot, lambda: fills.table.has_focus, "the filter kept, the fills focused")
         assert fills.filter_text == "sp"
+
+
+def test_letters_every_fill_has_keep_them_all_without_drawing_the_table_again():
+    """Typing the start of an exec id (every fill has it) keeps all 12 fills: the count and the filter
+    on the border follow each key, and the table's lines, the same rows, are not drawn again."""
+    asyncio.run(_every_fill_matches())
+
+
+async def _every_fill_matches():
+    async with morning_filtered("") as (app, term, pilot):
+        table = app.pane("fills").table
+        drawn: list[int] = []
+        draw = table.render_line
+
+        def counted(y: int) -> Any:
+            drawn.append(y)
+            return draw(y)
+
+        await pilot.pause()
+        table.render_line = counted  # type: ignore[method-assign]
+        await typed(pilot, "0000e0d5")
+        await until(pilot, lambda: "filter: 0000e0d5" in term.text, "the filter on the border")
+        assert "Fills (12)" in term.text and len(term.fill_rows()) == 12
+        assert drawn == [], f"table lines drawn again for the same rows: {drawn}"
+        await typed(pilot, ".0000000a")  # one fill left: now the table is drawn
+        await until(pilot, lambda: "Fills (1)" in term.text, "one fill left")
+        assert drawn and len([row for row in term.fill_rows() if ".01.01" in row]) == 1  # not the typed line
