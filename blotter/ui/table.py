@@ -69,12 +69,14 @@ class LineTable(ScrollView, can_focus=True):
         self.cursor = 0
         self.follow = follow  # keep the cursor on the newest row while it is on the last one
         self._width = sum(c.width + 1 for c in self.columns)
-        # Drawing: the look the lines were drawn with (the table's style, its focus, the app's theme),
-        # that style, the styles by (meaning, on the cursor), and each row's cells and line by (key, on the cursor)
-        self._look: tuple[Style, bool, str] | None = None
+        # Drawing: the look the lines were drawn with (the table's style, the app's theme), that style,
+        # the styles by (meaning, cursor) and each row's cells and line by (key, cursor); cursor: None off
+        # the cursor's line, else how the cursor looks ("cursor", or "cursor-blur" when the table has
+        # not the focus: a move of the focus draws the cursor's line again, not every line)
+        self._look: tuple[Style, str] | None = None
         self._base = Style()
-        self._styles: dict[tuple[str | None, bool], Style] = {}
-        self._lines: dict[tuple[Hashable, bool], tuple[list[Cell], Strip]] = {}
+        self._styles: dict[tuple[str | None, str | None], Style] = {}
+        self._lines: dict[tuple[Hashable, str | None], tuple[list[Cell], Strip]] = {}
         self._sized()
 
     # -- data --------------------------------------------------------------------------------
@@ -188,20 +190,20 @@ class LineTable(ScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # the table's style is worked out from every ancestor: once a frame here, not once a line
-        look = (self.rich_style, self.has_focus, self.app.theme)
+        look = (self.rich_style, self.app.theme)
         if look != self._look:  # a new look: every line is drawn anew
             self._look, self._base, self._styles, self._lines = look, look[0], {}, {}
         elif len(self._lines) > LINES_KEPT:
             self._lines = {}
         return super().render_lines(crop)
 
-    def _style(self, meaning: str | None, selected: bool) -> Style:
-        style = self._styles.get((meaning, selected))
+    def _style(self, meaning: str | None, cursor: str | None) -> Style:
+        style = self._styles.get((meaning, cursor))
         if style is None:
             style = self._base + self.style_of(meaning) if meaning else self._base
-            if selected:
-                style += self.style_of("cursor" if self.has_focus else "cursor-blur")
-            self._styles[(meaning, selected)] = style
+            if cursor:
+                style += self.style_of(cursor)
+            self._styles[(meaning, cursor)] = style
         return style
 
     def render_line(self, y: int) -> Strip:
@@ -212,15 +214,15 @@ class LineTable(ScrollView, can_focus=True):
         if y == 0:
             key: Hashable = _HEADER
             cells: list[Cell] = [(c.title, "header") for c in self.columns]
-            selected = False
+            cursor: str | None = None
         else:
             index = scroll_y + y - 1
             if index >= len(self.keys):
                 return Strip.blank(width, self._base)
             key = self.keys[index]
             cells = self.cells(key)
-            selected = index == self.cursor
-        drawn = self._lines.get((key, selected))
+            cursor = None if index != self.cursor else "cursor" if self.has_focus else "cursor-blur"
+        drawn = self._lines.get((key, cursor))
         if drawn is not None and drawn[0] == cells:
             strip = drawn[1]
         else:
@@ -228,7 +230,7 @@ class LineTable(ScrollView, can_focus=True):
             for column, (text, meaning) in zip(self.columns, cells):
                 text = text if len(text) <= column.width else text[: column.width - 1] + "…"
                 text = text.rjust(column.width) if column.right else text.ljust(column.width)
-                segments.append(Segment(text + " ", self._style(meaning, selected)))
+                segments.append(Segment(text + " ", self._style(meaning, cursor)))
             strip = Strip(segments, self._width)
-            self._lines[(key, selected)] = (cells, strip)
-        return strip.crop_extend(scroll_x, scroll_x + width, self._style(None, selected))
+            self._lines[(key, cursor)] = (cells, strip)
+        return strip.crop_extend(scroll_x, scroll_x + width, self._style(None, cursor))
