@@ -7,7 +7,8 @@ pump path, no socket): a connection, `--orders` orders (half still working, half
 - scroll: j / k / pagedown / pageup in the fills table;
 - filter: `/`, then words a trader might look for typed a key at a time (each key re-filters the
   fills), Esc; the words `--filter-rounds` times (over 100 keys by default: a p99 of fewer is the max);
-- new fill: one execution and its commission queued, then the app's pump.
+- new fill: one execution and its commission queued, then the app's pump;
+- switch (not one of the target's operations): 1 / 3 / 4 / 2, the focus from pane to pane.
 
 UI time of one operation = the UI thread's CPU time (time.thread_time) from just before the key
 (or pump) to the first frame composed after it, the frame rendered to terminal text as a real
@@ -65,7 +66,7 @@ def events(orders: int, fills: int) -> list[Any]:
 
 
 async def measure(app: Any, fill_events: list[Any], repeat: int, filter_rounds: int = 3) -> dict[str, list[float]]:
-    timings: dict[str, list[float]] = {"scroll": [], "filter": [], "new_fill": []}
+    timings: dict[str, list[float]] = {"scroll": [], "filter": [], "new_fill": [], "switch": []}
     async with app.run_test(headless=True, size=(160, 50)) as pilot:
         deadline = time.monotonic() + 600
         while not app.events.empty() and time.monotonic() < deadline:
@@ -109,6 +110,9 @@ async def measure(app: Any, fill_events: list[Any], repeat: int, filter_rounds: 
         await pilot.press("2")
         for i in range(repeat):
             await timed("scroll", lambda k=("k", "j", "pageup", "pagedown")[i % 4]: pilot.press(k))
+        for i in range(repeat):
+            await timed("switch", lambda k="1342"[i % 4]: pilot.press(k))
+        await pilot.press("2")
         for word in FILTER_WORDS * filter_rounds:
             await pilot.press("slash")
             for n in range(1, len(word) + 1):
@@ -160,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
 
     out = {"fills": int(t["held_fills"][0]), "orders": args.orders,
            "scroll_ms": stats(t["scroll"]), "filter_key_ms": stats(t["filter"]), "new_fill_ms": stats(t["new_fill"]),
+           "switch_ms": stats(t["switch"]),
            "filter_first_key_ms": [ms(v) for v in t.get("filter_first", [])],
            "rss_mb": t["rss_mb"][0], "targets": {"op_p99_ms": 20, "rss_mb": 300}}
     out["met"] = all(out[k]["p99"] <= 20 for k in ("scroll_ms", "filter_key_ms", "new_fill_ms")) and out["rss_mb"] <= 300

@@ -41,6 +41,7 @@ from blotter.ui.dialogs import ConfirmCancel, ConfirmCancelAll, Help
 from blotter.ui.footer import KeyBar
 from blotter.ui.heap import HeapFreezer
 from blotter.ui.panes import FillsPane, MessagesPane, OrdersPane, Pane, TotalsPane
+from blotter.ui.screen import MainScreen
 from blotter.ui.status import StatusLine
 
 _HELP = {
@@ -169,6 +170,9 @@ class BlotterApp(App[int]):
         with Vertical(id="main"):
             yield from self._panes_of(self.store)
         yield KeyBar()
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(id="_default")
 
     def _panes_of(self, store: Store) -> list[Widget]:
         return [OrdersPane(store, self.style_of), FillsPane(store, self.style_of),

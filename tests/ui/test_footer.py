@@ -42,3 +42,33 @@ async def _key_bar() -> None:
         await until(pilot, lambda: "New order" not in bottom(), "the letter keys gone while a filter is typed")
         await pilot.press("escape")
         await until(pilot, lambda: "New order" in bottom() and "Filter" in bottom(), "the keys back after Esc")
+
+
+def test_a_switch_of_pane_moves_the_focus_colour_from_border_to_border():
+    """The main screen no longer repaints everything when the focus moves: each pane's border still
+    shows whether it has the focus, one pane after another."""
+    asyncio.run(_borders())
+
+
+async def _borders() -> None:
+    app = BlotterApp(Settings(client_id=1), Offline(), queue.SimpleQueue())  # type: ignore[arg-type]
+    term = Terminal(app, SIZE)
+    titles = {"orders": "Open orders", "fills": "Fills (", "commissions": "Commissions", "messages": "Messages ("}
+
+    def corner(pane: str) -> str:
+        """The colour of the top-left corner of the pane's border."""
+        for y, line in enumerate(term.screen.display):
+            x = line.find(titles[pane])
+            if x >= 0:
+                left = line.rfind("╭", 0, x)
+                return term.screen.buffer[y][left].fg
+        raise AssertionError(f"no {pane} pane on screen")
+
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "New order" in term.screen.display[-1], "the screen drawn")
+        focus, other = corner("orders"), corner("fills")
+        assert focus != other
+        for key, pane in (("2", "fills"), ("3", "commissions"), ("4", "messages"), ("1", "orders")):
+            await pilot.press(key)
+            await until(pilot, lambda p=pane: corner(p) == focus, f"the {pane} pane's border in the focus colour")
+            assert [name for name in titles if corner(name) == focus] == [pane], "another border kept the colour"

@@ -99,7 +99,7 @@ def test_an_earlier_day_read_only(snap_compare, tmp_path):
         await settle(pilot, lambda app: app.store.fill_count() == 2, resynced=False)
         await pilot.press("n")
         await pilot.pause()
-        assert app.screen.__class__.__name__ == "Screen", "no ticket on a day from the journal"
+        assert app.screen.__class__.__name__ == "MainScreen", "no ticket on a day from the journal"
         assert app.why_not("ticket") == f"showing {YESTERDAY} from the journal (read-only)"
     assert snap_compare(app, terminal_size=SIZE, run_before=run)
 

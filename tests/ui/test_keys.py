@@ -124,7 +124,7 @@ async def _test_read_only_sends_nothing_and_says_why(world, key):
         before = (len(world.sim.recorder.received))
         await pilot.press(key)
         await pilot.pause(0.1)
-        assert app.screen.__class__.__name__ == "Screen"
+        assert app.screen.__class__.__name__ == "MainScreen"
         assert "read-only" in str(app.pane("orders").border_subtitle)
         world.sim.call(lambda: None)
         assert len(world.sim.recorder.received) == before
