@@ -7,7 +7,9 @@ import asyncio
 import gc
 import queue
 import weakref
-from typing import Any
+from typing import Any, Iterator
+
+import pytest
 
 from blotter.config import Settings
 from blotter.domain.events import ConnState, Connection
@@ -83,104 +85,96 @@ class Clock:
         return self.now
 
 
-def test_what_young_collections_moved_on_is_collected_and_frozen_after_a_quiet_second_and_only_then():
-    clock = Clock()
-    heap = HeapFreezer(clock)
-    heap.start()
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def heap(clock: Clock) -> Iterator[HeapFreezer]:
+    """A freezer watching the collector, on a clock the test moves; afterwards collections are as they
+    were and nothing is frozen."""
+    freezer = HeapFreezer(clock)
+    freezer.start()
     try:
-        kept = [{"fill": n} for n in range(1000)]
-        gc.collect(1)  # a young collection moves them on to the oldest generation, unfrozen
-        assert heap.promoted
-        frozen = gc.get_freeze_count()
-        clock.now = QUIET / 2
-        heap.quiet()
-        assert heap.quiet_collections == 0, "collected before the quiet second was over"
-        clock.now = QUIET
-        heap.quiet()
-        assert heap.quiet_collections == 1 and heap.promoted == 0
-        assert gc.get_freeze_count() >= frozen + len(kept), "what survived was not frozen"
-        heap.quiet()
-        assert heap.quiet_collections == 1, "collected again with nothing moved on since"
-        heap.stir()
-        gc.collect(1)
-        heap.quiet()
-        assert heap.quiet_collections == 1, "collected at once after a stir"
+        yield freezer
     finally:
-        heap.stop()
+        freezer.stop()
         gc.unfreeze()
 
 
-def test_a_cycle_that_died_frozen_is_reclaimed_by_the_thaw_after_a_long_quiet_and_not_twice_in_a_row():
-    clock = Clock()
-    heap = HeapFreezer(clock)
-    heap.start()
-    try:
-        class Node:
-            pass
-
-        node = Node()
-        node.me = node  # a cycle: reference counting alone never frees it
-        alive = weakref.ref(node)
-        gc.collect(1)
-        clock.now = QUIET
-        heap.quiet()  # frozen while alive...
-        del node
-        gc.collect()
-        assert alive() is not None, "...and no collection reaches it"
-        clock.now = THAW_EVERY - 1
-        heap.quiet()
-        assert heap.thaws == 0, "thawed sooner than THAW_EVERY after the start"
-        clock.now = THAW_EVERY
-        heap.quiet()
-        assert heap.thaws == 1 and alive() is None, "the thaw did not reclaim the dead cycle"
-        gc.collect(1)
-        clock.now = THAW_EVERY + THAW_QUIET
-        heap.quiet()
-        assert heap.thaws == 1, "thawed twice within THAW_EVERY"
-    finally:
-        heap.stop()
-        gc.unfreeze()
+def test_what_young_collections_moved_on_is_collected_and_frozen_after_a_quiet_second_and_only_then(heap, clock):
+    kept = [{"fill": n} for n in range(1000)]
+    gc.collect(1)  # a young collection moves them on to the oldest generation, unfrozen
+    assert heap.promoted
+    frozen = gc.get_freeze_count()
+    clock.now = QUIET / 2
+    heap.quiet()
+    assert heap.quiet_collections == 0, "collected before the quiet second was over"
+    clock.now = QUIET
+    heap.quiet()
+    assert heap.quiet_collections == 1 and heap.promoted == 0
+    assert gc.get_freeze_count() >= frozen + len(kept), "what survived was not frozen"
+    heap.quiet()
+    assert heap.quiet_collections == 1, "collected again with nothing moved on since"
+    heap.stir()
+    gc.collect(1)
+    heap.quiet()
+    assert heap.quiet_collections == 1, "collected at once after a stir"
 
 
-def test_no_quiet_collection_while_the_start_holds_collections():
-    clock = Clock()
-    heap = HeapFreezer(clock)
-    heap.start()
+def test_a_cycle_that_died_frozen_is_reclaimed_by_the_thaw_after_a_long_quiet_and_not_twice_in_a_row(heap, clock):
+    class Node:
+        pass
+
+    node = Node()
+    node.me = node  # a cycle: reference counting alone never frees it
+    alive = weakref.ref(node)
+    gc.collect(1)
+    clock.now = QUIET
+    heap.quiet()  # frozen while alive...
+    del node
+    gc.collect()
+    assert alive() is not None, "...and no collection reaches it"
+    clock.now = THAW_EVERY - 1
+    heap.quiet()
+    assert heap.thaws == 0, "thawed sooner than THAW_EVERY after the start"
+    clock.now = THAW_EVERY
+    heap.quiet()
+    assert heap.thaws == 1 and alive() is None, "the thaw did not reclaim the dead cycle"
+    gc.collect(1)
+    clock.now = THAW_EVERY + THAW_QUIET
+    heap.quiet()
+    assert heap.thaws == 1, "thawed twice within THAW_EVERY"
+
+
+def test_no_quiet_collection_while_the_start_holds_collections(heap, clock):
     heap.hold()
-    try:
-        heap.promoted = 1
-        clock.now = THAW_EVERY
-        heap.quiet()
-        assert heap.quiet_collections == 0 and heap.thaws == 0 and not gc.isenabled()
-    finally:
-        heap.stop()
+    heap.promoted = 1
+    clock.now = THAW_EVERY
+    heap.quiet()
+    assert heap.quiet_collections == 0 and heap.thaws == 0 and not gc.isenabled()
 
 
-def test_a_key_or_news_from_tws_puts_the_quiet_collection_off():
-    asyncio.run(_stirred())
+def test_a_key_or_news_from_tws_puts_the_quiet_collection_off(heap, clock):
+    asyncio.run(_stirred(heap, clock))
 
 
-async def _stirred() -> None:
-    clock = Clock()
-    heap = HeapFreezer(clock)
+async def _stirred(heap: HeapFreezer, clock: Clock) -> None:
     events: "queue.SimpleQueue[Any]" = queue.SimpleQueue()
     app = BlotterApp(Settings(client_id=1), Offline(), events, heap=heap)  # type: ignore[arg-type]
-    try:
-        async with app.run_test(size=(120, 36)) as pilot:
-            await until(pilot, lambda: gc.isenabled(), "collections on once the first frame is out")
-            for stir in (lambda: pilot.press("j"), lambda: _news(events, pilot)):
-                clock.now += THAW_QUIET / 2  # quiet for long enough, but for this
-                await stir()
-                before = heap.quiet_collections
-                gc.collect(1)
-                clock.now += QUIET / 2
-                await pilot.pause(0.1)  # a few frames: each asks for a quiet collection
-                assert heap.quiet_collections == before, "collected half a second after a stir"
-                clock.now += QUIET / 2
-                await until(pilot, lambda: heap.quiet_collections > before, "a quiet collection a second after")
-    finally:
-        heap.stop()
-        gc.unfreeze()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: gc.isenabled(), "collections on once the first frame is out")
+        for stir in (lambda: pilot.press("j"), lambda: _news(events, pilot)):
+            clock.now += THAW_QUIET / 2  # quiet for long enough, but for this
+            await stir()
+            before = heap.quiet_collections
+            gc.collect(1)
+            clock.now += QUIET / 2
+            await pilot.pause(0.1)  # a few frames: each asks for a quiet collection
+            assert heap.quiet_collections == before, "collected half a second after a stir"
+            clock.now += QUIET / 2
+            await until(pilot, lambda: heap.quiet_collections > before, "a quiet collection a second after")
 
 
 async def _news(events: "queue.SimpleQueue[Any]", pilot: Any) -> None:
