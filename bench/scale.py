@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--fills", type=int, default=100_000)
     p.add_argument("--orders", type=int, default=1_000, help="orders the fills belong to (default 1000)")
-    p.add_argument("--repeat", type=int, default=200, help="times scrolling and a new fill are measured")
+    p.add_argument("--repeat", type=int, default=200, help="times scrolling, a new fill and a switch of pane are measured")
     p.add_argument("--filter-rounds", type=int, default=3, help="times the filter words are typed")
     args = p.parse_args(argv)
     from blotter.config import Settings
