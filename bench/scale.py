@@ -72,7 +72,7 @@ async def measure(app: Any, fill_events: list[Any], repeat: int, filter_rounds: 
         while not app.events.empty() and time.monotonic() < deadline:
             await pilot.pause(0.05)
         # a day of fills arrived over hours: give the fills pane the idle time it uses to read their text
-        # for filtering (FillsPane._index_slice, a slice every 0.1 s) before measuring
+        # for filtering (FillsPane._index_slice, a slice every 0.05 s) before measuring
         fills = app.pane("fills")
         while fills.indexed < app.store.fill_count() \
                 and time.monotonic() < deadline:

@@ -1,8 +1,9 @@
 """What the `/` filter keeps: the rows whose text holds every word typed.
 
 A pane gives each row's text (its cells, lower case) by key, so a keystroke over a day of fills is one
-pass in C (`map`, `compress`) per word, not a Python loop with a call per row. As a word is typed,
-only the rows already in view are searched, and only for the word that grew.
+pass in C (`map`, `compress`) per word, not a Python loop with a call per row. The fills pane also
+gives its rows' letters and pairs of letters (grams.GramIndex), so a short word needs no search at
+all. As a word is typed, only the rows already in view are searched, and only for the word that grew.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from itertools import compress, repeat
 from operator import contains
 from typing import Callable, Hashable, Sequence
+
+from blotter.ui.grams import GramIndex
 
 
 def words(text: str) -> list[str]:
@@ -27,16 +30,25 @@ def still_to_check(old: Sequence[str], new: Sequence[str]) -> list[str]:
 
 
 def keep(keys: Sequence[Hashable], text_of: Callable[[Hashable], str], wanted: Sequence[str], *,
-         texts: Sequence[str] | None = None) -> list[Hashable]:
+         index: GramIndex | None = None, ordered: bool = False) -> list[Hashable]:
     """The keys whose text holds every wanted word, in order: a new list.
 
     `text_of` should be a lookup that runs in C (a list's or dict's __getitem__): then each word is
-    one pass in C over the rows, and no list is made but the one kept. `texts`: every row's text,
-    when the keys are row numbers in ascending order; while the keys are all of them (the first word
-    typed over a whole day of fills), the texts are read straight, with no lookup per row (a third
-    less work)."""
+    one pass in C over the rows, and no list is made but the one kept.
+
+    `index`: when the keys are row numbers, the rows' texts and bitmaps. Each word first keeps the
+    rows its bitmaps allow, and only a word of three letters or more is then searched for, in those
+    rows. `ordered`: the keys are in ascending order, so while they are all the rows (a word typed
+    over a whole day of fills) the bitmap and the texts are read straight, with no lookup a row."""
     kept = keys
     for word in wanted:
-        these = texts if texts is not None and len(kept) == len(texts) else map(text_of, kept)
+        if index is not None:
+            flags = index.flags(word)
+            every = ordered and len(kept) == index.rows
+            if not (every and 0 not in flags):  # else every row may hold it: all kept
+                kept = list(compress(kept, flags if every else map(flags.__getitem__, kept)))
+            if len(word) <= 2:  # the bitmaps answered exactly
+                continue
+        these = index.texts if index is not None and ordered and len(kept) == index.rows else map(text_of, kept)
         kept = list(compress(kept, map(contains, these, repeat(word))))
     return kept if kept is not keys else list(keys)

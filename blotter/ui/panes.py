@@ -23,6 +23,7 @@ from blotter.domain.status import OrderStatus
 from blotter.domain.store import Store
 from blotter.domain.text import local_clock, money, price, qty
 from blotter.ui.filtering import keep, narrows, still_to_check, words
+from blotter.ui.grams import GramIndex
 from blotter.ui.sizing import resize
 from blotter.ui.table import Cell, Column, LineTable
 
@@ -34,7 +35,7 @@ STATUS_MEANING = {
     OrderStatus.INACTIVE: "status-rejected", OrderStatus.UNKNOWN: "status-pending",
 }
 LIQUIDITY = {1: "add", 2: "rem", 3: "out"}
-INDEX_EVERY, INDEX_SLICE = 0.1, 1_000  # seconds between slices of fills' filter text, fills a slice
+INDEX_EVERY, INDEX_SLICE = 0.05, 500  # seconds between slices of fills' filter text and bitmaps, fills a slice
 INDEX_IDLE, BUSY_FILLS = 1.0, 100  # slicing waits this long after a batch of this many fills (a flood)
 
 
@@ -163,10 +164,12 @@ class Pane(Vertical):
         """Each row's filter text by key (a pane of many rows gives a lookup that runs in C)."""
         return self._text
 
-    def texts(self) -> list[str] | None:
-        """Every row's filter text by row number, when the keys are row numbers and the view is in
-        that order (see filtering.keep); None if not."""
+    def grams(self) -> GramIndex | None:
+        """The rows' letters and pairs of letters, when the keys are row numbers (see filtering.keep)."""
         return None
+
+    def _keep(self, keys: list[Hashable], wanted: list[str]) -> list[Hashable]:
+        return keep(keys, self.text_of(), wanted, index=self.grams(), ordered=self.sort_column is None)
 
     def forget(self, keys: Iterable[Hashable]) -> None:
         """These rows' text changed: a filter must read them again."""
@@ -183,7 +186,7 @@ class Pane(Vertical):
             return
         check = still_to_check(old, self._words)
         if check:
-            self._show(keep(self.table.keys, self.text_of(), check, texts=self.texts()), narrower=True)
+            self._show(self._keep(self.table.keys, check), narrower=True)
         self.retitle()
 
     def _show(self, keys: list[Hashable], *, narrower: bool = False) -> None:
@@ -195,7 +198,7 @@ class Pane(Vertical):
         in the same order (a filter typed over the whole view); not after the rows themselves changed."""
         keys = self.all_keys()
         if self._words:
-            keys = keep(keys, self.text_of(), self._words, texts=self.texts())
+            keys = self._keep(keys, self._words)
         if self.sort_column is not None:
             col = self.sort_column
             keys.sort(key=lambda k: _sortable(self.cells(k)[col][0]), reverse=self.sort_descending)
@@ -371,8 +374,8 @@ class FillsPane(Pane):
         self._ids = [f.base_id for f in store.fills()]  # row number -> the fill's id, in arrival order
         self._row = {fill_id: n for n, fill_id in enumerate(self._ids)}  # the fill's id -> row number
         self._rows = list(range(len(self._ids)))
-        self._row_texts: list[str] = []  # the filter text of the first rows, made between frames
-        self._stale: set[int] = set()  # rows in _row_texts whose fill has changed since
+        self._grams = GramIndex()  # the filter text of the first rows (made between frames), and bitmaps
+        self._stale: set[int] = set()  # rows indexed whose fill has changed since
         self._busy = 0.0  # when a batch of BUSY_FILLS or more fills last came (monotonic)
 
     def on_mount(self) -> None:
@@ -382,7 +385,7 @@ class FillsPane(Pane):
     @property
     def indexed(self) -> int:
         """How many fills have their filter text ready."""
-        return len(self._row_texts) - len(self._stale)
+        return self._grams.rows - len(self._stale)
 
     def _index_slice(self) -> None:
         """Make the filter text of a slice of fills between frames, so the first `/` on a day of fills
@@ -392,32 +395,30 @@ class FillsPane(Pane):
 
     def _index(self, most: int | None = None) -> None:
         """Bring `most` (None: all) fills' filter texts up to date: changed ones first, then new ones."""
-        texts, text = self._row_texts, self.row_text
+        index, text = self._grams, self.row_text
         most = len(self._rows) if most is None else most
         while self._stale and most > 0:
             row = self._stale.pop()
-            texts[row] = text(row)
+            index.change(row, text(row))
             most -= 1
-        texts += map(text, range(len(texts), min(len(self._rows), len(texts) + most)))
+        index.add(map(text, range(index.rows, min(len(self._rows), index.rows + most))))
 
     def _text(self, key: Hashable) -> str:
         row: int = key  # type: ignore[assignment]
-        if row < len(self._row_texts) and row not in self._stale:
-            return self._row_texts[row]
+        if row < self._grams.rows and row not in self._stale:
+            return self._grams.texts[row]
         return self.row_text(row)  # made again when the slicing comes to it
 
     def text_of(self) -> Callable[[Hashable], str]:
         self._index()
-        return self._row_texts.__getitem__  # type: ignore[return-value]
+        return self._grams.texts.__getitem__  # type: ignore[return-value]
 
-    def texts(self) -> list[str] | None:
-        if self.sort_column is not None:
-            return None
+    def grams(self) -> GramIndex | None:
         self._index()
-        return self._row_texts
+        return self._grams
 
     def forget(self, keys: Iterable[Hashable]) -> None:
-        made = len(self._row_texts)
+        made = self._grams.rows
         self._stale.update(row for row in keys if row < made)  # type: ignore[operator]
 
     def all_keys(self) -> list[Hashable]:

@@ -118,6 +118,34 @@ async def _typing_a_filter():
         assert len(term.fill_rows()) == 12 and "filter:" not in term.text
 
 
+def test_a_filter_over_sorted_fills_keeps_the_matching_ones_in_the_sorted_order():
+    asyncio.run(_filter_over_sorted_fills())
+
+
+async def _filter_over_sorted_fills():
+    app = app_with(morning())
+    term = Terminal(app, SIZE)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: len(term.fill_rows()) == 12, "the morning's fills on screen")
+        await pilot.press("2", "s", "s", "s", "s", "S")  # by time, side, quantity, then symbol; descending
+        await until(pilot, lambda: "sort: Symbol ↓" in term.text, "sorted by symbol, descending")
+        await pilot.press("slash")
+        await typed(pilot, "p")  # a letter, read from the bitmaps: AAPL and SPY
+        await until(pilot, lambda: "Fills (8)" in term.text, "the fills holding a p")
+        assert not any(" MSFT " in row for row in term.fill_rows())
+        await typed(pilot, "y")  # "py": a pair, every SPY fill
+        await until(pilot, lambda: "Fills (4)" in term.text, "the SPY fills")
+        assert all(" SPY " in row for row in term.fill_rows())
+        await pilot.press("backspace", "backspace")
+        await typed(pilot, "msf")  # three letters: searched for in the rows their pairs allow
+        await until(pilot, lambda: "Fills (4)" in term.text and "filter: msf" in term.text, "the MSFT fills")
+        assert all(" MSFT " in row for row in term.fill_rows())
+        await pilot.press("escape")
+        await until(pilot, lambda: "Fills (12)" in term.text, "every fill back")
+        symbols = [next(s for s in SYMBOLS if f" {s} " in row) for row in term.fill_rows()]
+        assert symbols == sorted(symbols, reverse=True), "still in the sorted order"
+
+
 def test_fills_arriving_under_a_filter_show_only_if_they_match_and_the_count_follows():
     asyncio.run(_fills_arriving_under_a_filter())
 

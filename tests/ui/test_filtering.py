@@ -1,12 +1,13 @@
-"""The filter's shortcut (search only the rows in view, only for the words they may lack) keeps
-exactly the rows a search of every row for every word would."""
+"""The filter's shortcuts (search only the rows in view, only for the words they may lack; ask the
+rows' letter-pair bitmaps first) keep exactly the rows a search of every row for every word would."""
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from blotter.ui.filtering import keep, narrows, still_to_check, words
+from blotter.ui.grams import GramIndex
 
 ALPHABET = "ab1. "
 rows = st.lists(st.text(ALPHABET, max_size=10), max_size=30)
@@ -18,16 +19,38 @@ def every_row(texts: list[str], wanted: list[str]) -> list[int]:
 
 
 @given(rows, typed, typed)
+@example(["ab.b1", "ab1", "b"], "ab", "1")  # "ab.b1" has the pairs of "ab1" but not "ab1"
 def test_a_filter_keeps_the_rows_holding_every_word(texts, first, more):
     """`first` then `first + more`, as typed: when the second narrows the first, searching only what
     the first kept, for the words it may lack, gives what searching every row gives."""
     old, new = words(first), words(first + more)
+    index = GramIndex()
+    index.add(texts)
     shown = keep(list(range(len(texts))), texts.__getitem__, old)
     assert shown == every_row(texts, old)
-    assert keep(list(range(len(texts))), texts.__getitem__, old, texts=texts) == shown, "reading the texts straight"
+    assert keep(list(range(len(texts))), texts.__getitem__, old, index=index, ordered=True) == shown
+    backwards = list(reversed(range(len(texts))))  # a sorted view: every row, not in order
+    assert keep(backwards, texts.__getitem__, old, index=index) == shown[::-1]
     if narrows(old, new):
-        assert keep(shown, texts.__getitem__, still_to_check(old, new)) == every_row(texts, new)
-        assert keep(shown, texts.__getitem__, still_to_check(old, new), texts=texts) == every_row(texts, new)
+        check = still_to_check(old, new)
+        assert keep(shown, texts.__getitem__, check) == every_row(texts, new)
+        assert keep(shown, texts.__getitem__, check, index=index, ordered=True) == every_row(texts, new)
+
+
+@given(rows, st.lists(st.tuples(st.integers(0, 29), st.text(ALPHABET, max_size=10)), max_size=10), typed)
+@example(["ab 1", "b1"], [(0, "1. b")], "ab")  # row 0 no longer has "a", "ab"
+@example(["ab 1", "b1"], [(0, "1. b")], "1.")  # row 0 now has "1." (a pair it did not have)
+def test_the_bitmaps_follow_rows_whose_text_changed(texts, changes, typed):
+    """A fill's text changes when its commission comes: the bitmaps then answer for the new text."""
+    index = GramIndex()
+    index.add(texts)
+    texts = list(texts)
+    for row, text in changes:
+        if row < len(texts):
+            index.change(row, text)
+            texts[row] = text
+    wanted = words(typed)
+    assert keep(list(range(len(texts))), texts.__getitem__, wanted, index=index, ordered=True) == every_row(texts, wanted)
 
 
 @given(rows, typed, typed)
@@ -42,3 +65,15 @@ def test_typing_on_a_word_narrows_and_deleting_does_not():
     assert narrows(["aapl"], ["aapl", "s"]) and still_to_check(["aapl"], ["aapl", "s"]) == ["s"]
     assert narrows(["aapl"], ["aapl"]) and still_to_check(["aapl"], ["aapl"]) == []
     assert not narrows(["aapl"], ["aap"]) and not narrows([], ["a"]) and not narrows(["a"], [])
+
+
+def test_bitmaps_of_a_day_of_fills_answer_a_pair_straight():
+    """Over more rows than a bitmap is first made for (1,024 bytes: 8,192 rows), in a changed row too."""
+    texts = [f"{'bot aapl' if n % 3 else 'sld msft'} {n}" for n in range(20_000)]
+    index = GramIndex()
+    index.add(texts)
+    index.change(19_999, "bot nvda 19999")
+    texts[19_999] = "bot nvda 19999"
+    for word in ("ms", "aa", "nv", "99", "l"):
+        assert keep(list(range(20_000)), texts.__getitem__, [word], index=index, ordered=True) \
+            == every_row(texts, [word]), word
