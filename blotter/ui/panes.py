@@ -424,6 +424,12 @@ class FillsPane(Pane):
     def all_keys(self) -> list[Hashable]:
         return list(self._rows)
 
+    def row_text(self, key: Hashable) -> str:
+        """The exec id first: a word typed is often the start of one, which every fill of a session
+        shares, so the search for it stops at the first letters instead of after every other cell."""
+        cells = self.cells(key)
+        return " ".join([cells[-1][0], *(cell[0] for cell in cells[:-1])]).lower()
+
     def fill_id(self, row: int) -> str:
         """The id (exec id less its correction part) of the fill on this row."""
         return self._ids[row]
