@@ -36,13 +36,16 @@ def keep(keys: Sequence[Hashable], text_of: Callable[[Hashable], str], wanted: S
     `text_of` should be a lookup that runs in C (a list's or dict's __getitem__): then each word is
     one pass in C over the rows, and no list is made but the one kept.
 
-    `index`: when the keys are row numbers, the rows' texts and bitmaps. Each word first keeps the
-    rows its bitmaps allow, and only a word of three letters or more is then searched for, in those
-    rows. `ordered`: the keys are in ascending order, so while they are all the rows (a word typed
-    over a whole day of fills) the bitmap and the texts are read straight, with no lookup a row."""
+    `index`: when the keys are row numbers, the rows' texts and bitmaps. A word inside the start all
+    their texts share keeps every row; else each word first keeps the rows its bitmaps allow, and
+    only a word of three letters or more is then searched for, in those rows. `ordered`: the keys are
+    in ascending order, so while they are all the rows (a word typed over a whole day of fills) the
+    bitmap and the texts are read straight, with no lookup a row."""
     kept = keys
     for word in wanted:
         if index is not None:
+            if index.everywhere(word):
+                continue
             flags = index.flags(word)
             every = ordered and len(kept) == index.rows
             if not (every and 0 not in flags):  # else every row may hold it: all kept

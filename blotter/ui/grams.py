@@ -4,11 +4,16 @@ over a day of fills is a few ANDs of bitmaps, not a search of every row's text.
 A typed word never holds a space (filtering.words splits on them), so only the letters and pairs
 inside a row's space-free tokens are kept. A word of one or two letters is answered exactly; for a
 longer word the bitmaps of its pairs give the rows that may hold it, and only those need searching.
+
+The index also keeps the start every row's text shares (`shared`): a word inside it is in every row,
+with nothing to search. The fills' texts start with the exec id, and the fills of a TWS session share
+its first part: the first dozen keys of an exec id typed or pasted keep every fill at no cost.
 """
 
 from __future__ import annotations
 
 from operator import add
+from os.path import commonprefix
 from typing import Iterable
 
 ZERO_ONE = bytes.maketrans(b"01", b"\x00\x01")
@@ -25,6 +30,7 @@ class GramIndex:
 
     def __init__(self) -> None:
         self.texts: list[str] = []
+        self.shared = ""  # the start every row's text shares (may be shorter, after a change)
         self._bits: dict[str, bytearray] = {}  # gram -> one bit a row (row r: byte r // 8, bit r % 8)
         self._size = 0  # bytes in every bitmap
         self._known: dict[str, frozenset[str]] = {}
@@ -37,6 +43,7 @@ class GramIndex:
         """The texts of the next rows."""
         for text in texts:
             self._set(len(self.texts), self._of(text))
+            self._share(text)
             self.texts.append(text)
 
     def change(self, row: int, text: str) -> None:
@@ -46,7 +53,18 @@ class GramIndex:
         for gram in before - after:
             self._bits[gram][at] &= keep
         self._set(row, after - before)
+        self._share(text)
         self.texts[row] = text
+
+    def everywhere(self, word: str) -> bool:
+        """Every row holds `word` (False: some may not)."""
+        return bool(self.texts) and word in self.shared
+
+    def _share(self, text: str) -> None:
+        if not self.texts:
+            self.shared = text
+        elif not text.startswith(self.shared):
+            self.shared = commonprefix([self.shared, text])
 
     def flags(self, word: str) -> bytes:
         """One byte a row: 1 where the row may hold `word` (exactly where it does, for one or two

@@ -20,6 +20,7 @@ def every_row(texts: list[str], wanted: list[str]) -> list[int]:
 
 @given(rows, typed, typed)
 @example(["ab.b1", "ab1", "b"], "ab", "1")  # "ab.b1" has the pairs of "ab1" but not "ab1"
+@example(["ab1.a", "ab1 b", "ab1."], "b1", " a")  # every row starts with "ab1"
 def test_a_filter_keeps_the_rows_holding_every_word(texts, first, more):
     """`first` then `first + more`, as typed: when the second narrows the first, searching only what
     the first kept, for the words it may lack, gives what searching every row gives."""
@@ -40,6 +41,7 @@ def test_a_filter_keeps_the_rows_holding_every_word(texts, first, more):
 @given(rows, st.lists(st.tuples(st.integers(0, 29), st.text(ALPHABET, max_size=10)), max_size=10), typed)
 @example(["ab 1", "b1"], [(0, "1. b")], "ab")  # row 0 no longer has "a", "ab"
 @example(["ab 1", "b1"], [(0, "1. b")], "1.")  # row 0 now has "1." (a pair it did not have)
+@example(["ab1 a", "ab1 b"], [(1, "a b")], "ab1")  # the start the rows shared is no longer shared
 def test_the_bitmaps_follow_rows_whose_text_changed(texts, changes, typed):
     """A fill's text changes when its commission comes: the bitmaps then answer for the new text."""
     index = GramIndex()
@@ -77,3 +79,15 @@ def test_bitmaps_of_a_day_of_fills_answer_a_pair_straight():
     for word in ("ms", "aa", "nv", "99", "l"):
         assert keep(list(range(20_000)), texts.__getitem__, [word], index=index, ordered=True) \
             == every_row(texts, [word]), word
+
+
+def test_a_word_in_the_start_every_row_shares_keeps_them_all_and_one_not_in_it_is_searched_for():
+    texts = [f"0000e0d5.{n:08x}.01.01 bot aapl" for n in range(1_000)]
+    index = GramIndex()
+    index.add(texts)
+    assert index.everywhere("0000e0d5.00000") and index.everywhere("e0d5")
+    assert not index.everywhere("aapl"), "in every row, but not in their shared start: searched for"
+    assert keep(list(range(1_000)), texts.__getitem__, ["0000e0d5.000001"], index=index, ordered=True) \
+        == every_row(texts, ["0000e0d5.000001"])
+    index.change(3, "0000e0d6.00000003.01.01 bot aapl")
+    assert not index.everywhere("0000e0d5") and index.everywhere("0000e0d")
