@@ -40,7 +40,10 @@ class FillBook:
 
     def __init__(self) -> None:
         self.fills: dict[str, Fill] = {}  # base execId -> fill, insertion (arrival) order
-        self._reports: dict[str, dict[str, Commission]] = {}  # base execId -> execId -> report
+        self._reports: dict[str, Commission] = {}  # execId -> report
+        # base execId -> the execIds reported: a tuple of strings, which the garbage collector stops
+        # walking (a dict a fill was one more object for every full collection to walk)
+        self._versions: dict[str, tuple[str, ...]] = {}
 
     def execution(self, ex: Execution, order_key: OrderKey | None) -> tuple[str, Fill | None, Fill] | None:
         base = base_of(ex.exec_id)
@@ -52,12 +55,12 @@ class FillBook:
 
     def commission(self, report: Commission) -> tuple[str, Fill, Fill] | None:
         base = base_of(report.exec_id)
-        reports = self._reports.get(base)
-        if reports is None:
-            reports = self._reports[base] = {}
-        elif _same_report(reports.get(report.exec_id), report):
+        known = self._reports.get(report.exec_id)
+        if _same_report(known, report):
             return None
-        reports[report.exec_id] = report
+        if known is None:
+            self._versions[base] = self._versions.get(base, ()) + (report.exec_id,)
+        self._reports[report.exec_id] = report
         before = self.fills.get(base)
         if before is None:
             return None  # held until its execution arrives
@@ -69,12 +72,9 @@ class FillBook:
 
     def _pick(self, base: str, exec_id: str) -> Commission | None:
         """The report for this version of the fill, else for the latest earlier version (not yet re-reported)."""
-        reports = self._reports.get(base)
-        if not reports:
-            return None
-        exact = reports.get(exec_id)
+        exact = self._reports.get(exec_id)
         if exact is not None:
             return exact
         mine = version(exec_id)
-        earlier = [v for v in reports if version(v) < mine]
-        return reports[max(earlier, key=version)] if earlier else None
+        earlier = [v for v in self._versions.get(base, ()) if version(v) < mine]
+        return self._reports[max(earlier, key=version)] if earlier else None

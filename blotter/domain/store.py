@@ -238,8 +238,10 @@ class Store:
         self._now = ev.received
         self._learn(ev.perm_id, ev.client_id, ev.order_id)
         key = self._key(ev.perm_id, ev.client_id, ev.order_id)
-        self._summed(self._ledger.execution(ev, key))
         state = self._orders.get(key) if key is not None else None
+        if state is not None:
+            key = state.key  # the order's own key: one object an order, not one a fill (100,000 fills: 9 MB)
+        self._summed(self._ledger.execution(ev, key))
         if state is not None and state.local:  # TWS filled it: it knows the order
             state.local = False
             self._touch(key)
