@@ -24,6 +24,7 @@ import json
 import queue
 import sys
 import time
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -132,8 +133,8 @@ async def _new_fill(app: Any, template: list[Any], exec_id: str) -> None:
     from blotter.domain import events as ev
 
     ex, cm = template
-    app.events.put(ev.Execution(**{**ex.__dict__, "exec_id": exec_id, "received": time.time()}))
-    app.events.put(ev.Commission(**{**cm.__dict__, "exec_id": exec_id, "received": time.time()}))
+    app.events.put(replace(ex, exec_id=exec_id, received=time.time()))
+    app.events.put(replace(cm, exec_id=exec_id, received=time.time()))
     assert app.pump() == 2
 
 

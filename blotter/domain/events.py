@@ -111,9 +111,11 @@ class StatusUpdate:
     received: float = 0.0
 
 
-@frozen
+@frozen(slots=True)
 class Execution:
-    """execDetails: one fill (or a correction of one: same execId up to its last '.')."""
+    """execDetails: one fill (or a correction of one: same execId up to its last '.'). Slotted: a day
+    keeps tens of thousands, and a dict each (it holds a ContractRef) was one more object each for
+    every full garbage collection to walk."""
 
     req_id: int
     exec_id: str
