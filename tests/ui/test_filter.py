@@ -72,12 +72,19 @@ async def typed(pilot: Any, text: str) -> None:
 
 
 @asynccontextmanager
-async def morning_filtered(text: str) -> AsyncIterator[tuple[BlotterApp, Terminal, Any]]:
-    """The morning's fills on a terminal, the fills pane focused and `text` typed in its filter line."""
+async def morning_on_screen() -> AsyncIterator[tuple[BlotterApp, Terminal, Any]]:
+    """The morning's fills on a terminal."""
     app = app_with(morning())
     term = Terminal(app, SIZE)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: len(term.fill_rows()) == 12, "the morning's fills on screen")
+        yield app, term, pilot
+
+
+@asynccontextmanager
+async def morning_filtered(text: str) -> AsyncIterator[tuple[BlotterApp, Terminal, Any]]:
+    """The morning's fills on a terminal, the fills pane focused and `text` typed in its filter line."""
+    async with morning_on_screen() as (app, term, pilot):
         await pilot.press("2", "slash")
         await typed(pilot, text)
         yield app, term, pilot
@@ -123,10 +130,7 @@ def test_a_filter_over_sorted_fills_keeps_the_matching_ones_in_the_sorted_order(
 
 
 async def _filter_over_sorted_fills():
-    app = app_with(morning())
-    term = Terminal(app, SIZE)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: len(term.fill_rows()) == 12, "the morning's fills on screen")
+    async with morning_on_screen() as (app, term, pilot):
         await pilot.press("2", "s", "s", "s", "s", "S")  # by time, side, quantity, then symbol; descending
         await until(pilot, lambda: "sort: Symbol ↓" in term.text, "sorted by symbol, descending")
         await pilot.press("slash")
@@ -179,10 +183,7 @@ def test_keys_typed_in_one_burst_go_where_the_first_ones_sent_focus():
 async def _burst():
     """`2/spy` arriving in one read from the terminal: the filter opens on the fills pane, not on the
     pane that had the focus before the `2`."""
-    app = app_with(morning())
-    term = Terminal(app, SIZE)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: len(term.fill_rows()) == 12, "the morning's fills on screen")
+    async with morning_on_screen() as (app, term, pilot):
         burst(app, "2/spy")
         await until(pilot, lambda: "Fills (4)" in term.text, "the SPY fills")
         assert app.pane("fills").filter_text == "spy" and app.pane("orders").filter_text == ""
@@ -197,10 +198,7 @@ def test_keys_typed_ahead_before_the_filter_lines_are_mounted_all_reach_the_filt
 
 async def _typed_ahead(monkeypatch: Any) -> None:
     monkeypatch.setattr(BlotterApp, "on_ready", lambda self: None)
-    app = app_with(morning())
-    term = Terminal(app, SIZE)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: len(term.fill_rows()) == 12, "the morning's fills on screen")
+    async with morning_on_screen() as (app, term, pilot):
         assert all(pane.filter_input.parent is None for pane in app.panes), "mounted before the first frame"
         burst(app, "2/spyq", "backspace", "enter")
         await until(pilot, lambda: app.pane("fills").table.has_focus, "the filter kept, the fills focused")
