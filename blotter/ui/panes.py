@@ -160,16 +160,15 @@ class Pane(Vertical):
         """What a filter searches in a row: its cells' text, lower case."""
         return " ".join(cell[0] for cell in self.cells(key)).lower()
 
-    def text_of(self) -> Callable[[Hashable], str]:
-        """Each row's filter text by key (a pane of many rows gives a lookup that runs in C)."""
-        return self._text
-
     def grams(self) -> GramIndex | None:
-        """The rows' letters and pairs of letters, when the keys are row numbers (see filtering.keep)."""
+        """The rows' texts and their letters and pairs of letters, up to date, when the keys are row
+        numbers (see filtering.keep); None: the texts are looked up by key."""
         return None
 
     def _keep(self, keys: list[Hashable], wanted: list[str]) -> list[Hashable]:
-        return keep(keys, self.text_of(), wanted, index=self.grams(), ordered=self.sort_column is None)
+        index = self.grams()
+        text_of = index.texts.__getitem__ if index is not None else self._text  # the index's: a lookup in C
+        return keep(keys, text_of, wanted, index=index, ordered=self.sort_column is None)  # type: ignore[arg-type]
 
     def forget(self, keys: Iterable[Hashable]) -> None:
         """These rows' text changed: a filter must read them again."""
@@ -408,10 +407,6 @@ class FillsPane(Pane):
         if row < self._grams.rows and row not in self._stale:
             return self._grams.texts[row]
         return self.row_text(row)  # made again when the slicing comes to it
-
-    def text_of(self) -> Callable[[Hashable], str]:
-        self._index()
-        return self._grams.texts.__getitem__  # type: ignore[return-value]
 
     def grams(self) -> GramIndex | None:
         self._index()
