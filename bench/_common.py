@@ -189,6 +189,7 @@ class FrameClock:
         self.frames: list[float] = []
         self.cpu: list[float] = []  # the UI thread's CPU time (time.thread_time) at each frame
         self.on_frame = on_frame
+        self._waiting: Any = None  # the future wait_after sleeps on
         original = app._display
 
         def display(screen: Any, renderable: Any) -> None:
@@ -200,6 +201,8 @@ class FrameClock:
                 self.cpu.append(time.thread_time())
                 if self.on_frame is not None:
                     self.on_frame(now)
+                if self._waiting is not None and not self._waiting.done():
+                    self._waiting.set_result(None)
 
         app._display = display
 
@@ -209,16 +212,38 @@ class FrameClock:
         return self.frames[at] if at < len(self.frames) else None
 
     async def wait_after(self, t: float, timeout: float = 10.0) -> int:
-        """Wait for the first frame composed after perf_counter time t; its index."""
+        """Wait for the first frame composed after perf_counter time t; its index. Woken by the frame
+        itself (polling would add the waiting loop's own CPU time to the UI thread's)."""
         import asyncio
 
-        deadline = time.perf_counter() + timeout
-        while time.perf_counter() < deadline:
+        at = bisect.bisect_right(self.frames, t)
+        while at >= len(self.frames):
+            self._waiting = asyncio.get_running_loop().create_future()
+            try:
+                await asyncio.wait_for(self._waiting, timeout)
+            except asyncio.TimeoutError:
+                raise RuntimeError("no frame came") from None
             at = bisect.bisect_right(self.frames, t)
-            if at < len(self.frames):
-                return at
-            await asyncio.sleep(0.001)
-        raise RuntimeError("no frame came")
+        return at
+
+
+def press(app: Any, key: str) -> None:
+    """Hand the app one key press (a Textual key name) the way its terminal driver does, without
+    waiting for it to be handled. Pilot.press waits until the app is idle, which under load spaces
+    the presses out, and it posts a callback to every widget on the screen to learn that the screen
+    is idle: about twenty messages a key that the UI thread runs and a terminal never sends."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import _get_unicode_name_from_key
+
+    try:
+        char: str | None = unicodedata.lookup(_get_unicode_name_from_key(key))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    event = events.Key(key, char)
+    event.set_sender(app)
+    app._driver.send_message(event)
 
 
 class StubCommands:

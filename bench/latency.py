@@ -24,20 +24,10 @@ import sys
 import time
 from typing import Any
 
-from _common import FrameClock, Tap, machine, ms, percentile, session_and_app, simulator, use_linear_reader
+from _common import FrameClock, Tap, machine, ms, percentile, press, session_and_app, simulator, use_linear_reader
 
 EXEC_DETAILS = b"11\0"
 EXEC_ID_FIELD = 14  # in execDetails as the simulator (and TWS) writes it
-
-
-def press(app: Any, key: str) -> None:
-    """Hand the app one key press the way its terminal driver does, without waiting for it to be handled
-    (Pilot.press waits until the app is idle, which under load spaces the presses out)."""
-    from textual import events
-
-    event = events.Key(key, key)
-    event.set_sender(app)
-    app._driver.send_message(event)
 
 
 def main(argv: list[str] | None = None) -> int:
