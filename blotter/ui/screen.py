@@ -27,10 +27,10 @@ class DirtyRowsCompositor(Compositor):
 
     Textual (8.2.8) draws a partial update by cropping to the box around all the changed regions and
     rendering in full every widget whose clip (its container's area) meets that box. A new fill
-    changes its order's row near the top, the fills table in the middle and the totals at the bottom:
-    the box is the whole screen, and 18 widgets drew 258 lines (at 160x50, the fills table following
-    its last row). Here: 9 widgets, 68 lines. A filter key that keeps the same rows: 14 widgets and 279
-    lines before, 3 and 3 here; j in the fills table: 13 and 280, 3 and 31.
+    changes the status line at the top, the fills table in the middle and the totals at the bottom:
+    the box is the whole screen, and 18 widgets drew 325 lines (at 160x50, the fills table following
+    its last row). Here: 7 widgets, 37 lines. A filter key that keeps the same rows: 14 widgets and
+    279 lines before, 3 and 3 here; j in the fills table: 13 and 280, 3 and 31.
 
     The terminal is sent only the cells inside the changed regions. On each of them the first widget
     front to back paints it, as in Textual; the widgets skipped here paint none of them.
