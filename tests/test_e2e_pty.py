@@ -138,3 +138,20 @@ def test_type_an_order_see_it_working_then_cancel_it_by_keys(blotter: Terminal):
         "our order Cancelled in the finished view")
     blotter.keys("q")
     assert blotter.wait_exit() == 0
+
+
+def test_escape_and_the_next_key_in_one_read_are_two_keys(blotter: Terminal):
+    """Over a slow link (or typed within Textual's 0.1 s escape delay) Esc and the key after it reach the
+    program in one read, which terminals also send for alt+key. The blotter binds no alt+letter: it
+    takes them as the two keys the trader pressed."""
+    blotter.wait(lambda s: "CONNECTED" in s and "Fills (" in s, "the blotter connected")
+    blotter.keys("2/ms")
+    blotter.wait(lambda s: "filter: ms" in s, "the fills filtered")
+    blotter.keys("\x1bn")  # Esc leaves the filter (and clears it); n opens a ticket
+    screen = blotter.wait(lambda s: "Esc: leave, nothing is sent" in s, "the ticket")
+    assert "filter:" not in screen  # not "msn"
+    blotter.keys("\x1b")
+    screen = blotter.wait(lambda s: "Esc: leave" not in s, "the ticket closed")
+    assert "filter:" not in screen
+    blotter.keys("\x1bq")  # Esc (nothing open) then q: quit
+    assert blotter.wait_exit() == 0

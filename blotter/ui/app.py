@@ -22,7 +22,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
-from textual.events import Event as UIEvent, InputEvent
+from textual.events import Event as UIEvent, InputEvent, Key
 from textual.theme import Theme
 from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
@@ -36,11 +36,11 @@ from blotter.domain.rows import Changes, OrderRow
 from blotter.domain.store import Store
 from blotter.domain.text import order_line
 from blotter.ui import theme as themes
-from blotter.ui.bindings import KEYS, app_bindings, keymap
+from blotter.ui.bindings import KEYS, app_bindings, escape_then_key, keymap
 from blotter.ui.dialogs import ConfirmCancel, ConfirmCancelAll, Help
 from blotter.ui.footer import KeyBar
 from blotter.ui.heap import HeapFreezer
-from blotter.ui.panes import FillsPane, MessagesPane, OrdersPane, Pane, TotalsPane
+from blotter.ui.panes import FillsPane, FilterLine, MessagesPane, OrdersPane, Pane, TotalsPane
 from blotter.ui.screen import MainScreen
 from blotter.ui.status import StatusLine
 
@@ -128,6 +128,8 @@ class BlotterApp(App[int]):
         super().__init__()
         self.heap = heap
         self.settings = settings
+        # keys the config file binds (an alt+letter among them stays one key: see escape_then_key)
+        self._remapped = {k.strip() for keys in keymap(settings.keys)[0].values() for k in keys.split(",")}
         self.causes: dict[tuple[str, int], str] = {}  # (request kind, order id) -> the user action behind it
         self._live_typed = False  # the LIVE word was typed for the transmit being sent now
         self.live_confirmed = False  # typed once this session: not asked again
@@ -198,7 +200,9 @@ class BlotterApp(App[int]):
     async def on_event(self, event: UIEvent) -> None:
         if self.heap is not None and isinstance(event, InputEvent):
             self.heap.stir()  # someone at the keyboard: no quiet collection now (blotter.ui.heap)
-        await super().on_event(event)
+        keys = escape_then_key(event, self._remapped) if isinstance(event, Key) and not event.is_forwarded else None
+        for one in keys or (event,):
+            await super().on_event(one)
 
     def on_ready(self) -> None:
         """The first frame is out: garbage collection again, and now what the frame did not need."""
@@ -444,6 +448,8 @@ class BlotterApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if len(self.screen_stack) > 1 or (action in IMMEDIATE and isinstance(self.focused, Input)):
             return False  # a dialog is open, or the key is text for a field: not ours
+        if action == "leave_filter":
+            return isinstance(self.focused, FilterLine)  # else Esc is someone else's
         if action in SENDING:
             return None if self.why_not(action) else True
         return True
@@ -498,6 +504,9 @@ class BlotterApp(App[int]):
 
     def action_filter(self) -> None:
         self._focused_pane().start_filter()
+
+    def action_leave_filter(self) -> None:
+        self._focused_pane().leave_filter()
 
     def action_sort(self, step: int) -> None:
         self._focused_pane().cycle_sort(step)

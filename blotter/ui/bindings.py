@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Container
+
 from textual.binding import Binding
+from textual.events import Key
+from textual.keys import _character_to_key
 
 # id, default key(s), action, description, shown in the footer
 KEYS: list[tuple[str, str, str, str, bool]] = [
@@ -33,11 +37,27 @@ AT_ONCE = {"ticket", "filter", "finished", "orders", "fills", "commissions", "me
 
 
 def app_bindings() -> list[Binding]:
+    # and Esc in a filter line, at once too: the key typed after it is for the table, or opens a ticket
     return [Binding(key, action, description, show=show, id=binding_id, priority=binding_id in AT_ONCE)
-            for binding_id, key, action, description, show in KEYS]
+            for binding_id, key, action, description, show in KEYS] + \
+        [Binding("escape", "leave_filter", "Clear the filter", show=False, priority=True)]
 
 
 def keymap(remap: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     """The config file's [keys] table as Textual's keymap, and the ids it names that do not exist."""
     known = {binding_id for binding_id, *_ in KEYS}
     return {k: v for k, v in remap.items() if k in known}, sorted(set(remap) - known)
+
+
+def escape_then_key(event: Key, bound: Container[str]) -> list[Key] | None:
+    """Esc and the key typed after it, when the terminal's bytes came as one alt+key; else None.
+
+    A terminal sends alt+q as Esc then q, so Textual reads Esc followed by a key within its escape
+    delay (0.1 s), or in the same read as over a slow SSH link, as alt+key. The blotter binds no
+    alt+letter unless the config file's [keys] does (`bound`): such an alt+key is the two keys the
+    trader pressed, Esc to leave the filter or ticket and then the key, not a letter typed into it.
+    """
+    key, char = event.key, event.character
+    if not key.startswith("alt+") or key in bound or char is None or len(char) != 1 or not char.isprintable():
+        return None
+    return [Key("escape", "\x1b"), Key(_character_to_key(char), char)]

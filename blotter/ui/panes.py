@@ -271,12 +271,11 @@ class Pane(Vertical):
         self.screen.set_focus(self.table)  # at once: the next key is for the table
         self._filtering(False)
 
-    def on_key(self, event: Any) -> None:
-        if event.key == "escape" and self.filter_input.has_focus:
-            event.stop()
-            self.filter_input.value = ""
-            self._filtering(False)
-            self.screen.set_focus(self.table)
+    def leave_filter(self) -> None:
+        """Esc in the filter line: the filter cleared, the line hidden, the table focused."""
+        self.filter_input.value = ""
+        self._filtering(False)
+        self.screen.set_focus(self.table)
 
 
 def _sortable(text: str) -> tuple[int, Any]:

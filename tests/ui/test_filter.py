@@ -13,6 +13,8 @@ from contextlib import asynccontextmanager
 from decimal import Decimal
 from typing import Any, AsyncIterator
 
+import pytest
+
 from blotter.config import Settings
 from blotter.domain import events as ev
 from blotter.ui.app import BlotterApp
@@ -257,3 +259,25 @@ async def _every_fill_matches():
         await typed(pilot, ".0000000a")  # one fill left: now the table is drawn
         await until(pilot, lambda: "Fills (1)" in term.text, "one fill left")
         assert drawn and len([row for row in term.fill_rows() if ".01.01" in row]) == 1  # not the typed line
+
+
+@pytest.mark.parametrize("keys", [("escape", "n"), ("alt+n",)], ids=["esc-n-in-one-burst", "alt+n"])
+def test_escape_then_a_key_typed_at_once_leaves_the_filter_then_acts(keys):
+    """Esc and n arriving together (one burst; or within Textual's escape delay, read as alt+n): Esc
+    leaves the filter at once, so n opens a ticket rather than being typed into the filter line."""
+    asyncio.run(_escape_then_a_key(keys))
+
+
+async def _escape_then_a_key(keys: tuple[str, ...]) -> None:
+    from textual import events
+
+    async with morning_filtered("ms") as (app, term, pilot):
+        await until(pilot, lambda: "filter: ms" in term.text, "the filter on screen")
+        for key in keys:  # as the terminal driver hands them on: none waits for the one before
+            event = events.Key(key, {"escape": "\x1b", "n": "n", "alt+n": "n"}[key])
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await until(pilot, lambda: type(app.screen).__name__ == "TicketScreen", "the ticket")
+        fills = app.pane("fills")
+        assert fills.filter_input.value == "" and fills.filter_text == ""
+        assert app.focused is not fills.filter_input
