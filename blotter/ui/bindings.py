@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Container
 
+from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual.binding import Binding
 from textual.events import Key
 from textual.keys import _character_to_key
@@ -53,11 +54,25 @@ def escape_then_key(event: Key, bound: Container[str]) -> list[Key] | None:
     """Esc and the key typed after it, when the terminal's bytes came as one alt+key; else None.
 
     A terminal sends alt+q as Esc then q, so Textual reads Esc followed by a key within its escape
-    delay (0.1 s), or in the same read as over a slow SSH link, as alt+key. The blotter binds no
-    alt+letter unless the config file's [keys] does (`bound`): such an alt+key is the two keys the
-    trader pressed, Esc to leave the filter or ticket and then the key, not a letter typed into it.
+    delay (0.1 s), or in the same read as over a slow SSH link, as alt+key; and Esc followed by a
+    digit (or § - =) as the character macOS's Option key gives with it (¡ for Esc 1). The blotter
+    binds no alt+key unless the config file's [keys] does (`bound`), and none of those characters:
+    such a key is the two keys the trader pressed, Esc to leave the filter or ticket and then the key
+    (1-4 to switch pane, q to quit), not a letter typed into the field.
     """
     key, char = event.key, event.character
-    if not key.startswith("alt+") or key in bound or char is None or len(char) != 1 or not char.isprintable():
+    if key in bound or char is None or len(char) != 1:
         return None
-    return [Key("escape", "\x1b"), Key(_character_to_key(char), char)]
+    if key.startswith("alt+") and char.isprintable():
+        typed = char
+    elif char in _AFTER_ESCAPE:
+        typed = _AFTER_ESCAPE[char]
+    else:
+        return None
+    return [Key("escape", "\x1b"), Key(_character_to_key(typed), typed)]
+
+
+# Textual's reading of Esc and a character as another character (Esc 1 -> ¡): that character -> the one
+# typed after Esc. (Its readings as keys, Esc f as ctrl+right, are left: a real ctrl+right reads the same.)
+_AFTER_ESCAPE = {value: sequence[1] for sequence, value in ANSI_SEQUENCES_KEYS.items()
+                 if len(sequence) == 2 and sequence[0] == "\x1b" and isinstance(value, str)}
