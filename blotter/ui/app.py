@@ -200,7 +200,10 @@ class BlotterApp(App[int]):
     async def on_event(self, event: UIEvent) -> None:
         if self.heap is not None and isinstance(event, InputEvent):
             self.heap.stir()  # someone at the keyboard: no quiet collection now (blotter.ui.heap)
-        keys = escape_then_key(event, self._remapped) if isinstance(event, Key) and not event.is_forwarded else None
+        keys = None
+        if isinstance(event, Key) and not event.is_forwarded and len(self.screen_stack) == 1:
+            # on the main screen only: in a dialog the key after Esc could reach it before the Esc closed it
+            keys = escape_then_key(event, self._remapped)
         for one in keys or (event,):
             await super().on_event(one)
 

@@ -57,8 +57,10 @@ def escape_then_key(event: Key, bound: Container[str]) -> list[Key] | None:
     delay (0.1 s), or in the same read as over a slow SSH link, as alt+key; and Esc followed by a
     digit (or § - =) as the character macOS's Option key gives with it (¡ for Esc 1). The blotter
     binds no alt+key unless the config file's [keys] does (`bound`), and none of those characters:
-    such a key is the two keys the trader pressed, Esc to leave the filter or ticket and then the key
-    (1-4 to switch pane, q to quit), not a letter typed into the field.
+    on the main screen such a key is the two keys the trader pressed, Esc to leave the filter and then
+    the key (n for a ticket, 1-4 to switch pane, q to quit), not a letter typed into the filter. (The
+    app does not ask this in a dialog, where the key could reach it before the Esc has closed it: a
+    y would confirm a cancel the Esc meant to keep.)
     """
     key, char = event.key, event.character
     if key in bound or char is None or len(char) != 1:

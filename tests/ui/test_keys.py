@@ -112,6 +112,35 @@ async def _test_cancel_asks_then_cancels(world):
     assert [r.fields[1] for r in world.sim.recorder.of("cancelOrder")] == [str(row.order_id)]
 
 
+def test_escape_then_y_at_once_in_the_cancel_confirmation_cancels_nothing(world):
+    """Esc then y typed within Textual's escape delay reach the app as alt+y. On the main screen the app
+    takes that as Esc and y (bindings.escape_then_key), but not in a dialog, where the y could reach
+    the confirmation before the Esc has closed it: there alt+y stays one key, bound to nothing."""
+    asyncio.run(_escape_then_y_in_the_confirmation(world))
+
+
+async def _escape_then_y_in_the_confirmation(world):
+    from textual import events
+
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        [row] = [r for r in app.store.working() if r.order_id > 0]
+        orders = app.pane("orders")
+        orders.table.move_to(orders.table.keys.index(row.key))
+        await pilot.press("c")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "ConfirmCancel", "the confirmation")
+        event = events.Key("alt+y", "y")
+        event.set_sender(app)
+        app._driver.send_message(event)
+        await pilot.pause()  # the app idle: the key taken
+        assert app.screen.__class__.__name__ == "ConfirmCancel"
+        await pilot.press("escape")
+        await until(pilot, lambda: len(app.screen_stack) == 1, "the confirmation closed")
+        assert app.store.order(row.key).status is not OrderStatus.CANCELLED
+    assert world.sim.recorder.of("cancelOrder") == []
+
+
 @pytest.mark.parametrize("key", ["n", "c", "C", "m"])
 def test_read_only_sends_nothing_and_says_why(world, key):
     asyncio.run(_test_read_only_sends_nothing_and_says_why(world, key))
