@@ -105,6 +105,30 @@ async def settle(pilot: Any, done: Callable[[BlotterApp], bool] | None = None, r
     raise AssertionError("the app did not settle")
 
 
+def burst(app: BlotterApp, text: str, *keys: str, queued: bool = False) -> None:
+    """`text` a character a key, then `keys` (Textual's names: "enter", "escape", "alt+n"), as one read
+    from the terminal: the driver hands them all on at once, none waiting for the one before to be
+    acted on. `queued`: already in the app's queue (posted now, not handed on by the driver's next
+    turn)."""
+    from textual import events
+
+    named = {"/": "slash", " ": "space"}
+    chars = {"enter": "\r", "escape": "\x1b"}
+    for key, char in [(named.get(c, c), c) for c in text] + [(k, chars.get(k, _typed(k))) for k in keys]:
+        event = events.Key(key, char)
+        event.set_sender(app)
+        if queued:
+            app.post_message(event)
+        else:
+            app._driver.send_message(event)
+
+
+def _typed(key: str) -> str | None:
+    """The character a key name types: n for "n" and for "alt+n" (as Textual reads Esc then n)."""
+    name = key.removeprefix("alt+")
+    return name if len(name) == 1 else None
+
+
 class Offline:
     """Commands for an app fed straight from its queue: connected, sends nothing."""
 

@@ -18,7 +18,7 @@ import pytest
 from blotter.config import Settings
 from blotter.domain import events as ev
 from blotter.ui.app import BlotterApp
-from tests.ui.conftest import Offline, Terminal, until
+from tests.ui.conftest import Offline, Terminal, burst, until
 
 SYMBOLS = ("AAPL", "MSFT", "SPY")
 SIZE = (140, 50)
@@ -49,22 +49,6 @@ def app_with(events: list[Any]) -> BlotterApp:
     for e in events:
         q.put(e)
     return BlotterApp(Settings(client_id=1), Offline(), q)  # type: ignore[arg-type]
-
-
-def burst(app: BlotterApp, text: str, *keys: str, queued: bool = False) -> None:
-    """`text` a character a key, then `keys`, as one read from the terminal: the driver hands them all
-    on at once, none waiting for the one before to be acted on. `queued`: already in the app's queue
-    (posted now, not handed on by the driver's next turn)."""
-    from textual import events
-
-    named = {"/": "slash", " ": "space"}
-    for key, char in [(named.get(c, c), c) for c in text] + [(k, {"enter": "\r"}.get(k)) for k in keys]:
-        event = events.Key(key, char)
-        event.set_sender(app)
-        if queued:
-            app.post_message(event)
-        else:
-            app._driver.send_message(event)
 
 
 async def typed(pilot: Any, text: str) -> None:
@@ -269,14 +253,9 @@ def test_escape_then_a_key_typed_at_once_leaves_the_filter_then_acts(keys):
 
 
 async def _escape_then_a_key(keys: tuple[str, ...]) -> None:
-    from textual import events
-
     async with morning_filtered("ms") as (app, term, pilot):
         await until(pilot, lambda: "filter: ms" in term.text, "the filter on screen")
-        for key in keys:  # as the terminal driver hands them on: none waits for the one before
-            event = events.Key(key, {"escape": "\x1b", "n": "n", "alt+n": "n"}[key])
-            event.set_sender(app)
-            app._driver.send_message(event)
+        burst(app, "", *keys)
         await until(pilot, lambda: type(app.screen).__name__ == "TicketScreen", "the ticket")
         fills = app.pane("fills")
         assert fills.filter_input.value == "" and fills.filter_text == ""

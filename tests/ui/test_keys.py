@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from blotter.domain.rows import OrderRow
 from blotter.domain.status import OrderStatus
 from blotter.sim.requests import decode_request
-from tests.ui.conftest import SIZE, settle, until
+from tests.ui.conftest import SIZE, burst, settle, until
 
 
 def placed(world) -> list:
@@ -97,15 +98,22 @@ def test_cancel_asks_then_cancels(world):
     asyncio.run(_test_cancel_asks_then_cancels(world))
 
 
+async def confirming_cancel(pilot: Any) -> OrderRow:
+    """The blotter settled, our working order selected and `c` pressed: the confirmation open."""
+    app = pilot.app
+    await settle(pilot)
+    [row] = [r for r in app.store.working() if r.order_id > 0]
+    orders = app.pane("orders")
+    orders.table.move_to(orders.table.keys.index(row.key))
+    await pilot.press("c")
+    await until(pilot, lambda: app.screen.__class__.__name__ == "ConfirmCancel", "the confirmation")
+    return row
+
+
 async def _test_cancel_asks_then_cancels(world):
     app = world.app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        [row] = [r for r in app.store.working() if r.order_id > 0]
-        orders = app.pane("orders")
-        orders.table.move_to(orders.table.keys.index(row.key))
-        await pilot.press("c")
-        await until(pilot, lambda: app.screen.__class__.__name__ == "ConfirmCancel", "the confirmation")
+        row = await confirming_cancel(pilot)
         await pilot.press("y")
         await until(pilot, lambda: (app.store.order(row.key) or row).status is OrderStatus.CANCELLED,
                     "the order cancelled")
@@ -120,19 +128,10 @@ def test_escape_then_y_at_once_in_the_cancel_confirmation_cancels_nothing(world)
 
 
 async def _escape_then_y_in_the_confirmation(world):
-    from textual import events
-
     app = world.app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        [row] = [r for r in app.store.working() if r.order_id > 0]
-        orders = app.pane("orders")
-        orders.table.move_to(orders.table.keys.index(row.key))
-        await pilot.press("c")
-        await until(pilot, lambda: app.screen.__class__.__name__ == "ConfirmCancel", "the confirmation")
-        event = events.Key("alt+y", "y")
-        event.set_sender(app)
-        app._driver.send_message(event)
+        row = await confirming_cancel(pilot)
+        burst(app, "", "alt+y")
         await pilot.pause()  # the app idle: the key taken
         assert app.screen.__class__.__name__ == "ConfirmCancel"
         await pilot.press("escape")

@@ -9,17 +9,15 @@ a second emulator given a full render of the screen as it stands.
 from __future__ import annotations
 
 import asyncio
-import time
-from decimal import Decimal
 from typing import Any
 
 import pyte
 from textual._compositor import LayoutUpdate
 
-from blotter.domain import events as ev
 from blotter.ui.app import BlotterApp
 from blotter.ui.screen import DirtyRowsCompositor
-from tests.ui.conftest import SIZE, Terminal, settle, stock, until
+from tests.ui.conftest import SIZE, Terminal, settle, until
+from tests.ui.test_filter import commission, execution
 
 CELL = ("data", "fg", "bg", "bold", "italics", "underscore", "strikethrough", "reverse")
 
@@ -45,10 +43,7 @@ def differences(term: Terminal, app: BlotterApp) -> list[str]:
 
 
 def fill(n: int) -> list[Any]:
-    exec_id = f"0000e0d5.{0xf000 + n:08x}.01.01"
-    return [ev.Execution(-1, exec_id, 1, 0, 0, stock("AAPL"), "20261120 10:00:00 US/Eastern", "DU1234567",
-                         "ISLAND", "BOT", Decimal(10), 190.0 + n, Decimal(10), 190.0, received=time.time()),
-            ev.Commission(exec_id, 0.35, "USD", None, received=time.time())]
+    return [execution(0xf000 + n, "AAPL", "BOT", 190.0 + n), commission(0xf000 + n, 0.35)]
 
 
 def test_a_terminal_given_the_partial_updates_shows_every_cell_a_full_frame_would(world):
