@@ -488,10 +488,9 @@ class TotalsPane(Pane):
     def apply(self, changes: Changes) -> None:
         """A fill changes a symbol's and a currency's totals: those lines are redrawn, not the table."""
         if changes.totals_changed:
-            before = {key: self._text(key) for key in self.table.keys}
             self.forget(list(self._texts))
             if self.sort_column is None and not self._words and self.all_keys() == self.table.keys:
-                self.table.update([k for k in self.table.keys if self._text(k) != before[k]])
+                self.table.update_changed()
                 self.retitle()
                 return
             self.rebuild()

@@ -125,6 +125,15 @@ class LineTable(ScrollView, can_focus=True):
             if index is not None:
                 self.refresh_line(index + 1)
 
+    def update_changed(self) -> None:
+        """Redraw the rows in view whose cells are no longer those they were drawn with."""
+        top = self.scroll_offset.y
+        for index in range(top, min(top + self.size.height - 1, len(self.keys))):
+            key = self.keys[index]
+            drawn = self._lines.get((key, self._cursor_at(index)))
+            if drawn is None or drawn[0] != self.cells(key):
+                self.refresh_line(index + 1)
+
     def replace_key(self, old: Hashable, new: Hashable) -> None:
         """A row got a new key (an order's perm id arrived): same line, new key."""
         index = self._index.pop(old, None)
@@ -206,6 +215,10 @@ class LineTable(ScrollView, can_focus=True):
             self._styles[(meaning, cursor)] = style
         return style
 
+    def _cursor_at(self, index: int) -> str | None:
+        """How the cursor looks on this row: None off the cursor's row."""
+        return None if index != self.cursor else "cursor" if self.has_focus else "cursor-blur"
+
     def render_line(self, y: int) -> Strip:
         """A row's line. A row drawn before with the same cells gives back the same Strip, and Textual,
         which keeps what it made of a Strip on it, does not make it again."""
@@ -221,7 +234,7 @@ class LineTable(ScrollView, can_focus=True):
                 return Strip.blank(width, self._base)
             key = self.keys[index]
             cells = self.cells(key)
-            cursor = None if index != self.cursor else "cursor" if self.has_focus else "cursor-blur"
+            cursor = self._cursor_at(index)
         drawn = self._lines.get((key, cursor))
         if drawn is not None and drawn[0] == cells:
             strip = drawn[1]
