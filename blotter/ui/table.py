@@ -204,7 +204,34 @@ class LineTable(ScrollView, can_focus=True):
             self._look, self._base, self._styles, self._lines = look, look[0], {}, {}
         elif len(self._lines) > LINES_KEPT:
             self._lines = {}
-        return super().render_lines(crop)
+        if not self._plain():
+            return super().render_lines(crop)
+        # What Textual's StylesCache does to a line of a widget with no border, padding, outline, tint,
+        # hatch or opacity: fit it to the width, then the app's filters. Done here on the row's own
+        # Strip, which is the same object from frame to frame, so the filtered line (and the compositor's
+        # cuts of it) are made once, not again each frame as StylesCache's fresh Strip of every line is
+        base, background = self.background_colors
+        fill = Style(bgcolor=(base + background).rich_color)
+        filters = self.app.get_line_filters()
+        width = self.size.width
+        strips = []
+        for y in crop.line_range:
+            strip = self.render_line(y).adjust_cell_length(width, fill)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            strips.append(strip)
+        if crop.column_span != (0, width):
+            x1, x2 = crop.column_span
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
+
+    def _plain(self) -> bool:
+        """Nothing of the table's styles changes its lines on their way to the screen."""
+        styles = self.styles
+        return (not any(edge for edge, _ in styles.border) and not any(edge for edge, _ in styles.outline)
+                and not any(styles.padding) and not styles.tint.a and styles.text_opacity == 1.0
+                and self.opacity == 1.0 and (not styles.has_rule("hatch") or styles.hatch == "none")
+                and self._border_title is None and self._border_subtitle is None)
 
     def _style(self, meaning: str | None, cursor: str | None) -> Style:
         style = self._styles.get((meaning, cursor))
