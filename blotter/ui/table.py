@@ -16,6 +16,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from blotter.records import frozen
+from blotter.ui.scrollbar import QuietScrollBar
 from blotter.ui.sizing import resize
 
 Cell = tuple[str, str | None]  # text, and the theme meaning that colours it (e.g. "side-buy") or None
@@ -78,6 +79,16 @@ class LineTable(ScrollView, can_focus=True):
         self._styles: dict[tuple[str | None, str | None], Style] = {}
         self._lines: dict[tuple[Hashable, str | None], tuple[list[Cell], Strip]] = {}
         self._sized()
+
+    @property
+    def vertical_scrollbar(self) -> QuietScrollBar:
+        """Textual's own, made as Textual makes it, but drawn again only when it shows something else."""
+        if self._vertical_scrollbar is None:
+            self._vertical_scrollbar = QuietScrollBar(vertical=True, name="vertical",
+                                                      thickness=self.scrollbar_size_vertical)
+            self._vertical_scrollbar.display = False
+            self.app._start_widget(self, self._vertical_scrollbar)
+        return self._vertical_scrollbar  # type: ignore[return-value]
 
     # -- data --------------------------------------------------------------------------------
 
