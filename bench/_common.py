@@ -30,6 +30,32 @@ def machine() -> dict[str, Any]:
     return {"python": platform.python_version(), "cpus": os.cpu_count()}
 
 
+def steadiness(target_ms: float = 5.0, runs: int = 300) -> dict[str, float]:
+    """How steady this machine's CPU time is: the same pure-Python work (no I/O, no allocation that
+    grows, no collection) of about `target_ms`, timed `runs` times with the thread's CPU clock as the
+    benches time the app. Its p99 against its p50 is the spread the machine alone puts on a figure."""
+    def work(n: int) -> int:
+        total = 0
+        for i in range(n):
+            total += i * i % 7
+        return total
+
+    n, spent = 10_000, 0.0
+    while spent < target_ms / 1000 / 2:  # grow the work to about the target
+        n *= 2
+        start = time.thread_time()
+        work(n)
+        spent = time.thread_time() - start
+    n = int(n * target_ms / 1000 / spent)
+    times = []
+    for _ in range(runs):
+        start = time.thread_time()
+        work(n)
+        times.append(time.thread_time() - start)
+    p50, p99 = percentile(times, 50), percentile(times, 99)
+    return {"p50_ms": ms(p50), "p99_ms": ms(p99), "p99_over_p50": round(p99 / p50, 2)}
+
+
 def percentile(values: list[float], p: float) -> float:
     """The p-th percentile (nearest rank: the smallest value with p % of them at or below it) of values;
     0 for none. (Rounding p/100 * n + 0.5 instead gave the largest of 100 as their p99.)"""
