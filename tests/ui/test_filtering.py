@@ -42,10 +42,15 @@ def test_a_filter_keeps_the_rows_holding_every_word(texts, first, more):
 @example(["ab 1", "b1"], [(0, "1. b")], "ab")  # row 0 no longer has "a", "ab"
 @example(["ab 1", "b1"], [(0, "1. b")], "1.")  # row 0 now has "1." (a pair it did not have)
 @example(["ab1 a", "ab1 b"], [(1, "a b")], "ab1")  # the start the rows shared is no longer shared
+@example(["1 ab. b", "a ab.", "ab. 1"], [], "b.")  # every row holds the token "ab."
+@example(["1 ab. b", "a ab.", "ab. 1"], [(2, "ab 1")], "b.")  # ... and then one row no longer does
+@example(["1 ab. b", "a ab.", "ab. 1"], [(0, "1 b"), (0, "ab. b")], "b.")  # ... and then holds it again
 def test_the_bitmaps_follow_rows_whose_text_changed(texts, changes, typed):
-    """A fill's text changes when its commission comes: the bitmaps then answer for the new text."""
+    """A fill's text changes when its commission comes: the bitmaps then answer for the new text. The
+    rows come in two slices, as the fills pane indexes them between frames."""
     index = GramIndex()
-    index.add(texts)
+    index.add(texts[: len(texts) // 2])
+    index.add(texts[len(texts) // 2:])
     texts = list(texts)
     for row, text in changes:
         if row < len(texts):
@@ -81,13 +86,18 @@ def test_bitmaps_of_a_day_of_fills_answer_a_pair_straight():
             == every_row(texts, [word]), word
 
 
-def test_a_word_in_the_start_every_row_shares_keeps_them_all_and_one_not_in_it_is_searched_for():
-    texts = [f"0000e0d5.{n:08x}.01.01 bot aapl" for n in range(1_000)]
+def test_a_word_every_row_holds_keeps_them_all_and_one_not_in_every_row_is_searched_for():
+    texts = [f"0000e0d5.{n:08x}.01.01 {('bot', 'sld')[n % 2]} aapl" for n in range(1_000)]
     index = GramIndex()
     index.add(texts)
-    assert index.everywhere("0000e0d5.00000") and index.everywhere("e0d5")
-    assert not index.everywhere("aapl"), "in every row, but not in their shared start: searched for"
+    assert index.everywhere("0000e0d5.00000") and index.everywhere("e0d5"), "in the start all rows share"
+    assert index.everywhere("aap"), "inside a token every row holds"
+    assert not index.everywhere("bot") and not index.everywhere("0000e0d5.000001")
     assert keep(list(range(1_000)), texts.__getitem__, ["0000e0d5.000001"], index=index, ordered=True) \
         == every_row(texts, ["0000e0d5.000001"])
-    index.change(3, "0000e0d6.00000003.01.01 bot aapl")
+    texts[3] = "0000e0d6.00000003.01.01 sld msft"
+    index.change(3, texts[3])
     assert not index.everywhere("0000e0d5") and index.everywhere("0000e0d")
+    assert not index.everywhere("aap")
+    assert keep(list(range(1_000)), texts.__getitem__, ["aap"], index=index, ordered=True) \
+        == every_row(texts, ["aap"]) == [n for n in range(1_000) if n != 3]
