@@ -2,8 +2,12 @@
 
 A quiet `blotter-sim --record FILE` subprocess; the real Session places `--orders` limit orders far
 from the market; a headless BlotterApp (App.run_test) shows them. Then, one every `--gap` seconds
-(well under the 50 messages/s limit), the pilot presses `c` on the selected order and, stamped with
-time.time() just before it, the `y` that confirms and transmits. Two figures, both from that stamp:
+(well under the 50 messages/s limit), the pilot presses `c` on the selected order and, once the
+confirmation's frame is drawn (a trader reads it before answering), the `y` that confirms and
+transmits, stamped with time.time() just before it and handed over as the terminal driver does
+(`_common.press`: Pilot.press would post a callback to every widget first, work a terminal never
+causes, and until 2026-11-30 `y` could also wait behind the confirmation's own first frame). Two
+figures, both from that stamp:
 
 - key_to_send_ms: until ibapi's cancelOrder returned, its bytes written to the socket (the target);
 - key_to_simulator_ms: until the simulator's recorder took the request off its end of the socket (a
@@ -23,7 +27,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from _common import Tap, machine, ms, percentile, session_and_app, simulator, use_linear_reader
+from _common import FrameClock, Tap, machine, ms, percentile, press, session_and_app, simulator, use_linear_reader
 
 CANCEL_ORDER = "4"
 
@@ -70,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
 
             async def drive() -> None:
                 async with app.run_test(headless=True, size=(160, 50)) as pilot:
+                    clock = FrameClock(app)
                     for i in range(args.orders):
                         session.place(contract, ev.OrderFields(action="BUY", total_quantity=Decimal(1),
                                                                order_type="LMT", lmt_price=1.0 + i / 100, tif="DAY"))
@@ -85,10 +90,13 @@ def main(argv: list[str] | None = None) -> int:
                         row = app.selected_order()
                         if row is None or app.why_not("cancel") is not None:
                             break
+                        shown = time.perf_counter()
                         await pilot.press("c")
-                        await pilot.pause()
+                        while len(app.screen_stack) < 2:
+                            await pilot.pause(0.01)
+                        await clock.wait_after(shown)  # the confirmation on screen, as the trader sees it
                         t0 = time.time()
-                        await pilot.press("y")
+                        press(app, "y")  # as the terminal hands it over
                         pressed[row.order_id] = t0
                         await pilot.pause(args.gap)
                         while app.selected_order() is not None and app.selected_order().order_id == row.order_id:
