@@ -10,12 +10,12 @@ from textual._compositor import ChopsUpdate
 
 from tests.ui.conftest import SIZE, Terminal, settle, until
 from tests.ui.test_filter import app_with, commission, execution, morning
-from tests.ui.test_partial_updates import differences
+from tests.ui.test_partial_updates import differences, fill
 
 
 async def add_fill(app: Any, pilot: Any, n: int) -> None:
-    app.events.put(execution(n, "AAPL", "BOT", 100.0))
-    app.events.put(commission(n, 1.0))
+    for event in fill(n):
+        app.events.put(event)
     await until(pilot, lambda: app.store.fill_count() == n + 1, f"fill {n} taken in")
     await settle(pilot, resynced=False)
 

@@ -6,7 +6,8 @@ import asyncio
 import re
 
 from tests.ui.conftest import Terminal, until
-from tests.ui.test_filter import commission, execution, morning_on_screen
+from tests.ui.test_filter import morning_on_screen
+from tests.ui.test_partial_updates import fill
 
 
 def totals(term: Terminal, name: str) -> tuple[int, int, int] | None:
@@ -29,7 +30,7 @@ async def _each_fill_redraws_totals() -> None:
         assert totals(term, "Σ USD") == (12, 600, 600)
         # then two more AAPL buys, one at a time: each must show as it comes
         for n, aapl, usd in ((12, (5, 300, 200), (13, 700, 600)), (13, (6, 400, 200), (14, 800, 600))):
-            app.events.put(execution(n, "AAPL", "BOT", 101.0))
-            app.events.put(commission(n, 1.0))
+            for event in fill(n):
+                app.events.put(event)
             await until(pilot, lambda: totals(term, "AAPL") == aapl and totals(term, "Σ USD") == usd,
                         f"the totals after fill {n}")
