@@ -50,22 +50,37 @@ class DirtyRowsCompositor(Compositor):
         if crop is None or not changed:  # a full update, or all of the screen asked for
             yield from super()._get_renders(crop)
             return
-        in_front: list[Region] = []  # what is visible of the widgets drawn so far, front to back
+        # what is visible of the widgets drawn so far, front to back, as (left, top, right, bottom):
+        # plain numbers, as a frame makes these tests for every widget and every change
+        in_front: list[tuple[int, int, int, int]] = []
+        edges = [(r.x, r.y, r.right, r.bottom) for r in changed]
         for widget, (region, clip) in self.visible_widgets.items():
             seen = region.intersection(clip)
-            parts = [part for part in (seen.intersection(r) for r in changed)
-                     if part.area and not any(front.contains_region(part) for front in in_front)]
-            in_front.append(seen)
-            for top, bottom in _bands(parts):
-                rows = Region(seen.x, top, seen.width, bottom - top)
+            left, top, right, bottom = seen.x, seen.y, seen.right, seen.bottom
+            parts = []
+            for x1, y1, x2, y2 in edges:
+                x1, y1, x2, y2 = max(x1, left), max(y1, top), min(x2, right), min(y2, bottom)
+                if x1 < x2 and y1 < y2 and not _covered(x1, y1, x2, y2, in_front):
+                    parts.append((y1, y2))
+            in_front.append((left, top, right, bottom))
+            for first, end in _bands(parts):
+                rows = Region(left, first, right - left, end - first)
                 # the rows as the clip: Textual's chops take the lines drawn from region & clip
                 yield region, rows, widget.render_lines(rows.translate((-region.x, -region.y)))
 
 
-def _bands(parts: Iterable[Region]) -> list[tuple[int, int]]:
-    """The rows the regions cover (top, bottom past the end), overlapping or touching runs joined."""
+def _covered(x1: int, y1: int, x2: int, y2: int, boxes: list[tuple[int, int, int, int]]) -> bool:
+    """The box (x1, y1)-(x2, y2) lies inside one of `boxes`."""
+    for left, top, right, bottom in boxes:
+        if left <= x1 and top <= y1 and x2 <= right and y2 <= bottom:
+            return True
+    return False
+
+
+def _bands(rows: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The rows (top, bottom past the end) the spans cover, overlapping or touching runs joined."""
     out: list[tuple[int, int]] = []
-    for top, bottom in sorted((part.y, part.bottom) for part in parts):
+    for top, bottom in sorted(rows):
         if out and top <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], bottom))
         else:
