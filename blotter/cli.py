@@ -25,6 +25,7 @@ from blotter.config import ConfigError, Settings, load, merge, state_dir
 
 if TYPE_CHECKING:
     from blotter.journal import Archive
+    from blotter.sim.child import SimProcess
     from blotter.ui.heap import HeapFreezer
 
 
@@ -141,15 +142,28 @@ def main(argv: list[str] | None = None) -> int:
 
 def _live(settings: Settings, heap: "HeapFreezer") -> int:
     """Connect to TWS (or the demo's simulator) and run the app, or the headless log, until quit."""
+    sim = _spawn_demo_sim() if settings.demo else None  # first: it starts on the other core meanwhile
+    try:
+        return _connected(settings, heap, sim)
+    finally:
+        if sim is not None:
+            sim.stop()
+
+
+def _connected(settings: Settings, heap: "HeapFreezer", sim: "SimProcess | None") -> int:
     from blotter.ib.connect import ConnectError
     from blotter.ib.session import Session, SessionConfig
     from blotter.journal import Archive, Journal, data_dir, day_of
     if not settings.headless:  # Textual before the threads below start: they would share the interpreter with its import
         from blotter.ui.app import run_app
 
-    sim = _start_demo_sim() if settings.demo else None
     if sim is not None:
-        settings = replace(settings, host="127.0.0.1", port=sim.port)
+        from blotter.sim.child import SimStartError
+        try:
+            settings = replace(settings, host="127.0.0.1", port=sim.port())
+        except SimStartError as exc:
+            print(f"blotter: {exc}", file=sys.stderr)
+            return 2
     events: queue.SimpleQueue[Any] = queue.SimpleQueue()
     session = Session(SessionConfig(host=settings.host, port=settings.port, client_id=settings.client_id,
                                     master_client_id=settings.master_client_id, rate=settings.rate,
@@ -159,8 +173,6 @@ def _live(settings: Settings, heap: "HeapFreezer") -> int:
     except ConnectError as exc:
         print(f"blotter: {exc}", file=sys.stderr)
         session.stop()
-        if sim is not None:
-            sim.stop()
         return 2
     # The demo's simulated account is new every run: its journal lives and dies with the run.
     directory = Path(tempfile.mkdtemp(prefix="blotter-demo-")) if sim is not None else data_dir()
@@ -181,7 +193,6 @@ def _live(settings: Settings, heap: "HeapFreezer") -> int:
         session.stop()
         journal.close()
         if sim is not None:
-            sim.stop()
             shutil.rmtree(directory, ignore_errors=True)
 
 
@@ -264,9 +275,10 @@ def export_main(argv: list[str]) -> int:
     return 0
 
 
-def _start_demo_sim():  # type: ignore[no-untyped-def]
-    from blotter.sim.server import SimConfig, SimServer
-    return SimServer(SimConfig(port=0, scenario="demo", seed=7)).start()
+def _spawn_demo_sim() -> "SimProcess":
+    """The demo's simulated TWS, a child process (blotter.sim.child); its stderr goes to demo-sim.log."""
+    from blotter.sim.child import SimProcess
+    return SimProcess("--scenario", "demo", "--seed", "7", log=state_dir() / "demo-sim.log")
 
 
 def _run_headless(events: "queue.SimpleQueue[Any]", journal: Any, loaded: list[Any], notes: list[str],

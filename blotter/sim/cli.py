@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 
@@ -54,6 +55,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--market-hours", action="store_true",
                    help="stocks trade only 9:30-16:00 US/Eastern unless outsideRth (default: always open)")
     p.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host")
+    p.add_argument("--until-stdin-closes", action="store_true",
+                   help="also stop when standard input closes (for a program that runs the simulator as its child)")
     p.add_argument("-v", "--verbose", action="store_true", help="log every session event to stderr")
     return p
 
@@ -77,8 +80,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     def ready() -> None:
+        loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
-            asyncio.get_running_loop().add_signal_handler(sig, server.shutdown)
+            loop.add_signal_handler(sig, server.shutdown)
+        if args.until_stdin_closes:
+            loop.add_reader(sys.stdin.fileno(), _on_input, loop, server)
         print(f"listening on {config.host}:{server.port}", flush=True)
 
     try:
@@ -89,6 +95,19 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.recorder.close()
     return 0
+
+
+def _on_input(loop: asyncio.AbstractEventLoop, server: SimServer) -> None:
+    """--until-stdin-closes: what the parent writes is ignored; end of file (the parent closed the pipe,
+    or died) stops the simulator."""
+    fd = sys.stdin.fileno()
+    try:
+        more = os.read(fd, 4096)
+    except OSError:
+        more = b""
+    if not more:
+        loop.remove_reader(fd)
+        server.shutdown()
 
 
 if __name__ == "__main__":
