@@ -142,7 +142,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _live(settings: Settings, heap: "HeapFreezer") -> int:
     """Connect to TWS (or the demo's simulator) and run the app, or the headless log, until quit."""
-    sim = _spawn_demo_sim() if settings.demo else None  # first: it starts on the other core meanwhile
+    sim = None
+    if settings.demo:  # first: the simulated TWS starts on the other core while this one imports
+        from blotter.sim.child import SimProcess, SimStartError
+        try:  # its stderr goes to demo-sim.log beside blotter.log
+            sim = SimProcess("--scenario", "demo", "--seed", "7", log=state_dir() / "demo-sim.log")
+        except SimStartError as exc:
+            print(f"blotter: {exc}", file=sys.stderr)
+            return 2
     try:
         return _connected(settings, heap, sim)
     finally:
@@ -273,12 +280,6 @@ def export_main(argv: list[str]) -> int:
         print(f"blotter export: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     return 0
-
-
-def _spawn_demo_sim() -> "SimProcess":
-    """The demo's simulated TWS, a child process (blotter.sim.child); its stderr goes to demo-sim.log."""
-    from blotter.sim.child import SimProcess
-    return SimProcess("--scenario", "demo", "--seed", "7", log=state_dir() / "demo-sim.log")
 
 
 def _run_headless(events: "queue.SimpleQueue[Any]", journal: Any, loaded: list[Any], notes: list[str],

@@ -36,13 +36,16 @@ class SimProcess:
                 err = open(log, "wb")
             except OSError:
                 self.log = None
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            p for p in (str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")) if p))
+        env = dict(os.environ)
+        if str(PACKAGE_ROOT) not in sys.path:  # this blotter came by a path the child would not search
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PACKAGE_ROOT), env.get("PYTHONPATH")) if p)
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "blotter.sim.cli", "--port", "0", "--until-stdin-closes", *args],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, env=env, bufsize=0,
                 start_new_session=True)
+        except OSError as exc:
+            raise SimStartError(f"cannot start the simulated TWS: {exc.strerror or exc}") from None
         finally:
             if not isinstance(err, int):
                 err.close()
