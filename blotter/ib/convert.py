@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from sys import intern
 
 from ibapi.const import UNSET_DECIMAL, UNSET_DOUBLE
 from ibapi.contract import Contract, ContractDetails
@@ -49,10 +50,12 @@ _refs: dict[tuple[object, ...], ContractRef] = {}  # used on the ibapi thread on
 
 
 def order_fields(o: Order) -> OrderFields:
+    """The order's fields; the side, type, time in force and account are one string apiece for a whole
+    day of orders (they repeat; each openOrder brings its own copies, ~200 bytes an order)."""
     return OrderFields(
-        action=o.action, total_quantity=quantity(o.totalQuantity), order_type=o.orderType,
+        action=intern(o.action), total_quantity=quantity(o.totalQuantity), order_type=intern(o.orderType),
         lmt_price=_carried(o.lmtPrice, o.orderType in LIMIT_TYPES), aux_price=_carried(o.auxPrice, False),
-        tif=o.tif, account=o.account, outside_rth=bool(o.outsideRth), order_ref=o.orderRef,
+        tif=intern(o.tif), account=intern(o.account), outside_rth=bool(o.outsideRth), order_ref=o.orderRef,
         parent_id=o.parentId, trailing_percent=price(o.trailingPercent), trail_stop_price=price(o.trailStopPrice),
         good_till_date=o.goodTillDate, oca_group=o.ocaGroup,
     )

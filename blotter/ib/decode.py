@@ -24,6 +24,7 @@ from ibapi.const import DOUBLE_INFINITY, UNSET_DECIMAL, UNSET_DOUBLE, UNSET_INTE
 from ibapi.utils import BadMessage
 
 IBAPI_DECODE = ibapi_utils.decode
+SHARED_LONGEST, SHARED_MOST = 16, 8192  # fields kept as one shared object apiece (see shared)
 UNSET_DECIMAL_TEXT = frozenset(
     (b"2147483647", b"9223372036854775807", b"1.7976931348623157E308", b"-9223372036854775808"))
 _INFINITY = b"Infinity"
@@ -40,7 +41,12 @@ def decode(the_type: Any, fields: Iterator[bytes], show_unset: bool = False, use
     if type(s) is not bytes:  # ibapi's reader only ever hands bytes; anything else takes ibapi's path
         return IBAPI_DECODE(the_type, iter((s,)), show_unset, use_unicode)
     if the_type is str:
-        return s.decode("unicode-escape" if use_unicode else "UTF-8", errors="backslashreplace")
+        if use_unicode:
+            return s.decode("unicode-escape", errors="backslashreplace")
+        text = _TEXTS.get(s)
+        if text is None:
+            text = shared(_TEXTS, s, s.decode("UTF-8", errors="backslashreplace"))
+        return text
     if the_type is int:
         return UNSET_INTEGER if show_unset and not s else int(s or 0)
     if the_type is float:
@@ -51,7 +57,28 @@ def decode(the_type: Any, fields: Iterator[bytes], show_unset: bool = False, use
         return (UNSET_INTEGER if show_unset and not s else int(s or 0)) != 0
     if not s or s in UNSET_DECIMAL_TEXT:  # Decimal
         return UNSET_DECIMAL
-    return Decimal(s.decode())
+    number = _DECIMALS.get(s)
+    if number is None:
+        number = shared(_DECIMALS, s, Decimal(s.decode()))
+    return number
+
+
+# A day's orders and fills repeat the same few short fields (the account, symbol, exchange, currency,
+# side, order type, time in force, status; quantities like 100): one object apiece for all of them,
+# not one a message. A day of 100,000 orders and fills held about 8 strings and 3 Decimals each that
+# only repeated others (`python bench/throughput.py`, measured with tracemalloc). Both kinds are
+# immutable, so sharing is safe; a field longer than SHARED_LONGEST (an exec id) is nearly always new.
+_TEXTS: dict[bytes, str] = {}
+_DECIMALS: dict[bytes, Decimal] = {}
+
+
+def shared(kept: dict[Any, Any], field: bytes | str, value: Any) -> Any:
+    """`value`, kept in `kept` under `field` for the next message that brings the same short field."""
+    if len(field) <= SHARED_LONGEST:
+        if len(kept) >= SHARED_MOST:  # many distinct ones (order refs, prices): start again
+            kept.clear()
+        kept[field] = value
+    return value
 
 
 _KNOWN = frozenset((str, int, float, bool, Decimal))

@@ -35,7 +35,7 @@ from ibapi.server_versions import (
 from ibapi.softdollartier import SoftDollarTier
 from ibapi.tag_value import TagValue
 
-from blotter.ib.decode import UNSET_DECIMAL_TEXT as UNSET_DECIMAL_BYTES
+from blotter.ib.decode import UNSET_DECIMAL_TEXT as UNSET_DECIMAL_BYTES, shared
 
 FIRST_VERSION = 157  # older TWS: ibapi's decoder (below 145 the message has a version field of its own)
 LAST_VERSION = MIN_SERVER_VER_PROTOBUF - 1
@@ -76,7 +76,13 @@ def _bool(s: str) -> bool:
 
 
 def _decimal(s: str) -> Decimal:
-    return UNSET_DECIMAL if not s or s in _UNSET_DECIMAL_TEXT else Decimal(s)
+    if not s or s in _UNSET_DECIMAL_TEXT:
+        return UNSET_DECIMAL
+    number = _DECIMALS.get(s)
+    return shared(_DECIMALS, s, Decimal(s)) if number is None else number
+
+
+_DECIMALS: dict[str, Decimal] = {}  # an order's quantity, one object for all the orders of that size
 
 
 def _tag_values(nx, count: int) -> list[TagValue]:  # type: ignore[no-untyped-def]

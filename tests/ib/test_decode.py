@@ -57,3 +57,21 @@ def test_ibapi_decodes_with_it_once_blotter_ib_is_imported() -> None:
 
     assert ibapi_decoder.decode is decode
     assert ibapi_orderdecoder.decode is decode
+
+
+def test_repeated_short_fields_are_one_object_and_what_is_kept_stays_bounded() -> None:
+    from blotter.ib import decode as module
+
+    def twice(the_type: Any, field: bytes) -> tuple[Any, Any]:
+        return decode(the_type, iter((field,))), decode(the_type, iter((field,)))
+
+    first, again = twice(str, b"NASDAQ")  # a day of fills holds one "NASDAQ", not one a fill
+    assert first == "NASDAQ" and first is again
+    first, again = twice(Decimal, b"100")
+    assert first == Decimal(100) and first is again
+    first, again = twice(str, b"0000e0d5.6b0e0001.01.01")  # an exec id: longer than SHARED_LONGEST, new each time
+    assert first == again and first is not again
+    for n in range(3 * module.SHARED_MOST):  # a stream of distinct short fields (order refs)
+        assert decode(str, iter((b"ref%d" % n,))) == f"ref{n}"
+    assert len(module._TEXTS) <= module.SHARED_MOST
+    assert decode(str, iter((b"NASDAQ",))) == "NASDAQ"

@@ -216,3 +216,15 @@ def test_the_decimal_quantity_and_unset_prices_come_as_ibapi_gives_them() -> Non
     _, _, order, state = open_order(fields[1:], VERSIONS[-1])
     assert isinstance(order.totalQuantity, Decimal) and order.totalQuantity == Decimal("25000.5")
     assert order.conditions == [] and order.conditions is not open_order(fields[1:], VERSIONS[-1])[2].conditions
+
+
+def test_the_fields_orders_repeat_are_one_object_for_a_day_of_orders() -> None:
+    from blotter.ib.convert import order_fields
+
+    raw = message(enc.open_order(VERSIONS[-1], ORDERS["forex"]))
+    # each message read from the socket is split into fields of its own, as blotter.ib.client does
+    first, again = (order_fields(open_order(raw.decode("ascii").split("\0")[1:-1], VERSIONS[-1])[2])
+                    for _ in range(2))
+    assert first == again
+    for name in ("action", "order_type", "tif", "account", "total_quantity"):
+        assert getattr(first, name) is getattr(again, name), name
