@@ -577,16 +577,16 @@ class BlotterApp(App[int]):
             return
         order_id = row.order_id
 
-        def answered(yes: bool | None) -> None:
-            if yes and self.why_not("cancel") is None:
+        def send() -> None:
+            if self.why_not("cancel") is None:
                 self.commands.cancel(order_id)
-        self.push_screen(ConfirmCancel(order_line(row)), answered)
+        self.push_screen(ConfirmCancel(order_line(row), send))
 
     def action_cancel_all(self) -> None:
-        def answered(yes: bool | None) -> None:
-            if yes and self.why_not("cancel_all") is None:
+        def send() -> None:
+            if self.why_not("cancel_all") is None:
                 self.commands.cancel_all()
-        self.push_screen(ConfirmCancelAll(self.store.working_count()), answered)
+        self.push_screen(ConfirmCancelAll(self.store.working_count(), send))
 
 
 class DayScreen(ModalScreen[str | None]):

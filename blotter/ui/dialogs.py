@@ -1,6 +1,13 @@
-"""Small modal screens: confirm a cancel, confirm cancel-all by typing, and the help."""
+"""Small modal screens: confirm a cancel, confirm cancel-all by typing, and the help.
+
+A confirmed cancel is sent from the key's own handler, before the dialog closes: Textual would hand a
+dismissed screen's result to its callback only after closing it (a message later, behind the work of
+uncovering the screen below), and the key that transmits is to reach the socket at once.
+"""
 
 from __future__ import annotations
+
+from typing import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,9 +26,10 @@ class ConfirmCancel(ModalScreen[bool]):
     BINDINGS = [Binding("y,enter", "answer(True)", "Cancel the order"),
                 Binding("n,escape", "answer(False)", "Keep it")]
 
-    def __init__(self, description: str) -> None:
+    def __init__(self, description: str, send: Callable[[], None]) -> None:
         super().__init__(classes="dialog")
         self.description = description
+        self.send = send  # called on y / Enter, before the dialog closes
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="box"):
@@ -30,6 +38,8 @@ class ConfirmCancel(ModalScreen[bool]):
             yield Static("y / Enter: send the cancel    n / Esc: keep it", classes="keys")
 
     def action_answer(self, yes: bool) -> None:
+        if yes:
+            self.send()
         self.dismiss(yes)
 
 
@@ -38,9 +48,10 @@ class ConfirmCancelAll(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "answer(False)", "Keep them")]
 
-    def __init__(self, working: int) -> None:
+    def __init__(self, working: int, send: Callable[[], None]) -> None:
         super().__init__(classes="dialog")
         self.working = working
+        self.send = send  # called once the word is typed, before the dialog closes
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="box"):
@@ -52,6 +63,7 @@ class ConfirmCancelAll(ModalScreen[bool]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.value.strip() == CANCEL_ALL_WORD:
+            self.send()
             self.dismiss(True)
         else:
             self.notify(f"type {CANCEL_ALL_WORD} exactly to confirm", severity="warning")
