@@ -6,8 +6,9 @@ from the market; a headless BlotterApp (App.run_test) shows them. Then, one ever
 confirmation's frame is drawn (a trader reads it before answering), the `y` that confirms and
 transmits, stamped with time.time() just before it and handed over as the terminal driver does
 (`_common.press`: Pilot.press would post a callback to every widget first, work a terminal never
-causes, and until 2026-11-30 `y` could also wait behind the confirmation's own first frame). Two
-figures, both from that stamp:
+causes, and until 2026-11-30 `y` could also wait behind the confirmation's own first frame). Until
+the cancel is on the socket the pilot only waits for it (until 2026-12-01 a Pilot.pause ran beside the
+key, with its callback to every widget). Two figures, both from that stamp:
 
 - key_to_send_ms: until ibapi's cancelOrder returned, its bytes written to the socket (the target);
 - key_to_simulator_ms: until the simulator's recorder took the request off its end of the socket (a
@@ -65,9 +66,13 @@ def main(argv: list[str] | None = None) -> int:
             client = session.client
             cancel = client.cancelOrder
 
+            sent: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []  # set once drive() runs
+
             def stamped_cancel(order_id: int, *args: object) -> None:
                 cancel(order_id, *args)
                 written[order_id] = time.time()
+                for loop, event in sent:  # any thread: the UI's, or the pacer's
+                    loop.call_soon_threadsafe(event.set)
 
             client.cancelOrder = stamped_cancel  # type: ignore[method-assign]
             contract = ev.ContractRef(symbol="AAPL", sec_type="STK", exchange="SMART", currency="USD")
@@ -75,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             async def drive() -> None:
                 async with app.run_test(headless=True, size=(160, 50)) as pilot:
                     clock = FrameClock(app)
+                    on_socket = asyncio.Event()
+                    sent.append((asyncio.get_running_loop(), on_socket))
                     for i in range(args.orders):
                         session.place(contract, ev.OrderFields(action="BUY", total_quantity=Decimal(1),
                                                                order_type="LMT", lmt_price=1.0 + i / 100, tif="DAY"))
@@ -95,9 +102,13 @@ def main(argv: list[str] | None = None) -> int:
                         while len(app.screen_stack) < 2:
                             await pilot.pause(0.01)
                         await clock.wait_after(shown)  # the confirmation on screen, as the trader sees it
+                        on_socket.clear()
                         t0 = time.time()
                         press(app, "y")  # as the terminal hands it over
                         pressed[row.order_id] = t0
+                        # nothing else runs in the app meanwhile: Pilot.pause would post a callback to
+                        # every widget, which the app would work through beside the key
+                        await asyncio.wait_for(on_socket.wait(), 10)
                         await pilot.pause(args.gap)
                         while app.selected_order() is not None and app.selected_order().order_id == row.order_id:
                             await pilot.pause(0.02)
