@@ -142,16 +142,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _live(settings: Settings, heap: "HeapFreezer") -> int:
     """Connect to TWS (or the demo's simulator) and run the app, or the headless log, until quit."""
+    from blotter.sim.child import SimProcess, SimStartError  # small: the standard library only
     sim = None
-    if settings.demo:  # first: the simulated TWS starts on the other core while this one imports
-        from blotter.sim.child import SimProcess, SimStartError
-        try:  # its stderr goes to demo-sim.log beside blotter.log
-            sim = SimProcess("--scenario", "demo", "--seed", "7", log=state_dir() / "demo-sim.log")
-        except SimStartError as exc:
-            print(f"blotter: {exc}", file=sys.stderr)
-            return 2
     try:
+        if settings.demo:  # first: the simulated TWS starts on the other core while this one imports
+            sim = SimProcess("--scenario", "demo", "--seed", "7", log=state_dir() / "demo-sim.log")
         return _connected(settings, heap, sim)
+    except SimStartError as exc:  # it could not be started, or never said where it listens
+        print(f"blotter: {exc}", file=sys.stderr)
+        return 2
     finally:
         if sim is not None:
             sim.stop()
@@ -164,13 +163,8 @@ def _connected(settings: Settings, heap: "HeapFreezer", sim: "SimProcess | None"
     if not settings.headless:  # Textual before the threads below start: they would share the interpreter with its import
         from blotter.ui.app import run_app
 
-    if sim is not None:
-        from blotter.sim.child import SimStartError
-        try:
-            settings = replace(settings, host="127.0.0.1", port=sim.port())
-        except SimStartError as exc:
-            print(f"blotter: {exc}", file=sys.stderr)
-            return 2
+    if sim is not None:  # waits for its port, if it has not said it yet (SimStartError: see _live)
+        settings = replace(settings, host="127.0.0.1", port=sim.port())
     events: queue.SimpleQueue[Any] = queue.SimpleQueue()
     session = Session(SessionConfig(host=settings.host, port=settings.port, client_id=settings.client_id,
                                     master_client_id=settings.master_client_id, rate=settings.rate,
