@@ -19,6 +19,7 @@ CAPTURES = Path(__file__).resolve().parents[2] / "shared" / "tws-captures"
 
 def make_sim(**config) -> SimServer:
     config.setdefault("clock", SimClock.manual(SIM_START))
+    config.setdefault("max_version", 200)  # until the protobuf generation is served end to end
     return SimServer(SimConfig(**config)).start()
 
 

@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 
+from blotter.sim import versions
 from blotter.sim.server import FLOOD_AFTER, SimConfig, SimServer
 
 
@@ -54,6 +55,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--delay", type=_positive, default=0.0, metavar="SECONDS", help="hold every message back")
     p.add_argument("--market-hours", action="store_true",
                    help="stocks trade only 9:30-16:00 US/Eastern unless outsideRth (default: always open)")
+    p.add_argument("--max-version", type=int, default=versions.MAX_SUPPORTED, metavar="N",
+                   help=f"the highest server version to answer with, {versions.MIN_SUPPORTED}..{versions.MAX_SUPPORTED} "
+                        f"(default {versions.MAX_SUPPORTED}; {versions.TEXT_LAST} and below: the text protocol only)")
     p.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host")
     p.add_argument("--until-stdin-closes", action="store_true",
                    help="also stop when standard input closes (for a program that runs the simulator as its child)")
@@ -71,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         repeat_status=args.repeat_status, reject_every=args.reject_every, correct_every=args.correct_every,
         scenario=args.scenario, flood_fills=args.fills, flood_after=args.flood_after,
         master_client_id=args.master_client_id, rate_limit=args.rate_limit, delay=args.delay,
-        always_open=not args.market_hours, allow_remote=args.allow_remote,
+        always_open=not args.market_hours, allow_remote=args.allow_remote, max_version=args.max_version,
     )
     try:
         server = SimServer(config)

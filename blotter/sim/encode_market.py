@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from blotter.sim import encode_market_pb as pb
 from blotter.sim import versions as v
+from blotter.sim.frames import Message
 from blotter.sim.instruments import ISINS, LAST_TRADE_TIMES
 from blotter.sim.model import Instrument
 from blotter.sim.wire import UNSET_INT, fmt, fmt_decimal
@@ -85,11 +87,11 @@ def contract_data(version: int, req_id: int, inst: Instrument) -> list[str]:
     return out
 
 
-def contract_data_end(req_id: int) -> list[str]:
+def contract_data_end(version: int, req_id: int) -> list[str]:
     return _fields(CONTRACT_DATA_END, 1, req_id)
 
 
-def market_rule(rule_id: int, bands: list[tuple[float, float]]) -> list[str]:
+def market_rule(version: int, rule_id: int, bands: list[tuple[float, float]]) -> list[str]:
     """marketRule (93): the price increments of one rule, (low edge, increment) per band."""
     out = _fields(MARKET_RULE, rule_id, len(bands))
     for low, increment in bands:
@@ -110,24 +112,27 @@ def tick_size(version: int, req_id: int, tick_type: int, size: Decimal) -> list[
     return _fields(TICK_SIZE, 6, req_id, tick_type, _size(version, size))
 
 
-def market_data_type(req_id: int, data_type: int) -> list[str]:
+def market_data_type(version: int, req_id: int, data_type: int) -> list[str]:
     """marketDataType (58): 1 live, 2 frozen, 3 delayed, 4 delayed frozen."""
     return _fields(MARKET_DATA_TYPE, 1, req_id, data_type)
 
 
-def tick_req_params(req_id: int, min_tick: float, bbo_exchange: str, snapshot_permissions: int) -> list[str]:
+def tick_req_params(version: int, req_id: int, min_tick: float, bbo_exchange: str,
+                    snapshot_permissions: int) -> list[str]:
     return _fields(TICK_REQ_PARAMS, req_id, _plain(min_tick), bbo_exchange, snapshot_permissions)
 
 
-def tick_snapshot_end(req_id: int) -> list[str]:
+def tick_snapshot_end(version: int, req_id: int) -> list[str]:
     return _fields(TICK_SNAPSHOT_END, 1, req_id)
 
 
 # -- session --------------------------------------------------------------------------------------
 
 def error(version: int, req_id: int, code: int, message: str, advanced_json: str = "",
-          time_ms: int = 0) -> list[str]:
+          time_ms: int = 0) -> Message:
     """errMsg (4): versioned before ERROR_TIME; the advanced reject JSON from ADVANCED_ORDER_REJECT."""
+    if v.sends_protobuf(version, ERR_MSG):
+        return pb.error(req_id, code, message, advanced_json, time_ms)
     out = _fields(ERR_MSG) + (["2"] if version < v.ERROR_TIME else [])
     out += _fields(req_id, code, _text(message))
     if version >= v.ADVANCED_ORDER_REJECT:
@@ -137,19 +142,23 @@ def error(version: int, req_id: int, code: int, message: str, advanced_json: str
     return out
 
 
-def managed_accounts(accounts: list[str]) -> list[str]:
+def managed_accounts(version: int, accounts: list[str]) -> Message:
+    if v.sends_protobuf(version, MANAGED_ACCTS):
+        return pb.managed_accounts(accounts)
     return _fields(MANAGED_ACCTS, 1, ",".join(accounts))
 
 
-def next_valid_id(order_id: int) -> list[str]:
+def next_valid_id(version: int, order_id: int) -> Message:
+    if v.sends_protobuf(version, NEXT_VALID_ID):
+        return pb.next_valid_id(order_id)
     return _fields(NEXT_VALID_ID, 1, order_id)
 
 
-def current_time(epoch_seconds: int) -> list[str]:
+def current_time(version: int, epoch_seconds: int) -> list[str]:
     return _fields(CURRENT_TIME, 1, epoch_seconds)
 
 
-def current_time_in_millis(ms: int) -> list[str]:
+def current_time_in_millis(version: int, ms: int) -> list[str]:
     """currentTimeInMillis (109), the answer to reqCurrentTimeInMillis (from CURRENT_TIME_IN_MILLIS)."""
     return _fields(CURRENT_TIME_IN_MILLIS, ms)
 
@@ -163,11 +172,11 @@ def position(version: int, account: str, inst: Instrument, pos: Decimal, avg_cos
                    inst.local_symbol, inst.trading_class, _size(version, pos), fmt(float(avg_cost)))
 
 
-def position_end() -> list[str]:
+def position_end(version: int) -> list[str]:
     return _fields(POSITION_END, 1)
 
 
-def account_value(key: str, value: str, currency: str, account: str) -> list[str]:
+def account_value(version: int, key: str, value: str, currency: str, account: str) -> list[str]:
     return _fields(ACCT_VALUE, 2, _text(key), _text(value), _text(currency), _text(account))
 
 
@@ -182,9 +191,9 @@ def portfolio_value(version: int, inst: Instrument, position: Decimal, market_pr
                    account)
 
 
-def account_time(hhmm: str) -> list[str]:
+def account_time(version: int, hhmm: str) -> list[str]:
     return _fields(ACCT_UPDATE_TIME, 1, hhmm)
 
 
-def account_download_end(account: str) -> list[str]:
+def account_download_end(version: int, account: str) -> list[str]:
     return _fields(ACCT_DOWNLOAD_END, 1, account)

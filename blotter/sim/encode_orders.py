@@ -248,22 +248,22 @@ def order_status(version: int, order: SimOrder, mkt_cap_price: float = 0.0) -> l
     ]
 
 
-def order_bound(order: SimOrder) -> list[str]:
+def order_bound(version: int, order: SimOrder) -> list[str]:
     """orderBound (100): ties an order entered in TWS (permId) to the API client and order id it got."""
     return [ORDER_BOUND, str(order.perm_id), str(order.client_id), str(order.order_id)]
 
 
-def open_order_end() -> list[str]:
+def open_order_end(version: int) -> list[str]:
     """openOrderEnd (53), with its message version 1."""
     return [OPEN_ORDER_END, "1"]
 
 
-def completed_orders_end() -> list[str]:
+def completed_orders_end(version: int) -> list[str]:
     """completedOrdersEnd (102): no fields."""
     return [COMPLETED_ORDERS_END]
 
 
-def exec_details_end(req_id: int) -> list[str]:
+def exec_details_end(version: int, req_id: int) -> list[str]:
     """execDetailsEnd (55), with its message version 1."""
     return [EXECUTION_DATA_END, "1", str(req_id)]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from blotter.records import frozen
+from blotter.sim.frames import Incoming, Message, recordable
 from blotter.sim.requests import MSG_NAMES
 
 if TYPE_CHECKING:
@@ -22,7 +23,9 @@ class Received:
     client_id: int | None
     msg_id: int
     name: str
-    fields: tuple[str, ...]
+    fields: tuple[str, ...]  # the text fields as sent, message id first; () for a protobuf request
+    request: Any = None  # what blotter.sim.requests made of it, in either generation
+    protobuf: bool = False
 
 
 class Recorder:
@@ -33,17 +36,20 @@ class Recorder:
         self._file: IO[str] | None = open(path, "a", encoding="utf-8", buffering=1) if path else None
         self._lock = threading.Condition()
 
-    def got(self, session: "Session", fields: list[str]) -> None:
-        msg_id = int(fields[0]) if fields and fields[0].isdigit() else -1
-        entry = Received(time.monotonic(), session.client_id, msg_id, MSG_NAMES.get(msg_id, "unknown"),
-                         tuple(fields))
+    def got(self, session: "Session", incoming: Incoming, request: Any = None) -> None:
+        entry = Received(time.monotonic(), session.client_id, incoming.msg_id,
+                         MSG_NAMES.get(incoming.msg_id, "unknown"), tuple(incoming.fields or ()), request,
+                         incoming.is_protobuf)
         with self._lock:
             self.received.append(entry)
             self._lock.notify_all()
-        self._write("in", session, fields)
+        if self._file is not None:
+            self._write("in", session, incoming.fields if incoming.fields is not None else
+                        {"id": incoming.msg_id, "protobuf": (incoming.protobuf or b"").hex()})
 
-    def sent(self, session: "Session", fields: list[str]) -> None:
-        self._write("out", session, fields)
+    def sent(self, session: "Session", message: Message) -> None:
+        if self._file is not None:
+            self._write("out", session, recordable(message))
 
     def wait(self, name: str, count: int = 1, timeout: float = 10.0) -> list[Received]:
         """Block until `count` requests called `name` have arrived (from any thread); returns them."""
@@ -61,7 +67,7 @@ class Recorder:
         with self._lock:
             return self._named(name)
 
-    def _write(self, direction: str, session: "Session", fields: list[str]) -> None:
+    def _write(self, direction: str, session: "Session", fields: Any) -> None:
         if self._file is not None:
             self._file.write(json.dumps({"t": round(time.time(), 6), "dir": direction, "session": session.number,
                                          "client": session.client_id, "fields": fields}) + "\n")

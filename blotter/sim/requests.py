@@ -1,9 +1,9 @@
-"""Decode the requests a client sends (one frame's text fields, message id first) into dataclasses.
+"""Decode the requests a client sends into dataclasses: text fields here, protobuf in requests_proto.
 
-Plain-text protocol only (server versions MIN_SUPPORTED..MAX_SUPPORTED). Each decoder reads exactly
-the fields a TWS API client writes at the negotiated version, in order; a frame with fields missing,
-left over, or unreadable where the simulator needs a value raises WireError naming the request.
-Messages the simulator does not serve decode to `Unsupported`.
+`read` takes a request of either generation. The text decoders read exactly the fields a TWS API
+client writes at the negotiated version (laid out as at TEXT_LAST from 201 on), in order; a frame
+with fields missing, left over, or unreadable where the simulator needs a value raises WireError
+naming the request. Messages the simulator does not serve decode to `Unsupported`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 
 from blotter.records import frozen
 from blotter.sim import versions as V
+from blotter.sim.frames import Incoming
 from blotter.sim.model import ContractSpec, OrderSpec
 from blotter.sim.wire import Fields, WireError
 
@@ -245,10 +246,11 @@ class ReqManagedAccts:
 
 @frozen
 class Unsupported:
-    """A request the simulator does not serve (its fields are not read)."""
+    """A request the simulator does not serve; `req_id` is the id the client will wait on, if it has one."""
 
     msg_id: int
     name: str
+    req_id: int | None = None
 
 
 Request = (
@@ -262,10 +264,19 @@ Request = (
 # --- entry point ------------------------------------------------------------------------------
 
 
+def read(version: int, incoming: Incoming) -> Request:
+    """Decode one request of either generation as a client sends it at `version`."""
+    if incoming.protobuf is not None:
+        from blotter.sim.requests_proto import decode_proto
+        return decode_proto(version, incoming.msg_id, incoming.protobuf)
+    return decode_request(version, incoming.fields or [])
+
+
 def decode_request(version: int, fields: list[str]) -> Request:
-    """Decode one request frame's fields (message id first) as a client sends them at `version`."""
+    """Decode one request frame's text fields (message id first) as a client sends them at `version`."""
     if not V.MIN_SUPPORTED <= version <= V.MAX_SUPPORTED:
         raise WireError(f"server version {version} is outside {V.MIN_SUPPORTED}..{V.MAX_SUPPORTED}")
+    version = min(version, V.TEXT_LAST)  # text requests kept their layout of 200
     if not fields:
         raise WireError("empty request: no message id")
     try:
@@ -275,7 +286,7 @@ def decode_request(version: int, fields: list[str]) -> Request:
     name = MSG_NAMES.get(msg_id, UNKNOWN_MESSAGE)
     decoder = _DECODERS.get(msg_id)
     if decoder is None:
-        return Unsupported(msg_id, name)
+        return Unsupported(msg_id, name, _text_req_id(msg_id, fields))
     f = Fields(fields, 1)
     try:
         request = decoder(f, version)
@@ -666,3 +677,22 @@ _DECODERS: dict[int, Callable[[Fields, int], Request]] = {
     MsgId.REQ_ACCOUNT_UPDATES: _req_account_updates,
     MsgId.REQ_MANAGED_ACCTS: _versioned_only(ReqManagedAccts),
 }
+
+
+# Where a request the simulator does not serve carries its request id (a ticker id, an order id),
+# as ibapi writes it: after the message version (1) or right after the message id (0).
+_REQ_ID_AFTER_VERSION = frozenset((10, 11, 21, 22, 23, 25, 50, 51, 54, 55, 56, 57, 62, 63, 67, 68, 69, 70,
+                                   74, 75, 76, 77))
+_REQ_ID_FIRST = frozenset((20, 78, 79, 81, 83, 84, 86, 87, 88, 89, 90, 92, 93, 94, 95, 96, 97, 98, 100, 101, 102,
+                           103, 104))
+
+
+def _text_req_id(msg_id: int, fields: list[str]) -> int | None:
+    """The request id of a text request the simulator does not decode, where the request has one."""
+    index = 2 if msg_id in _REQ_ID_AFTER_VERSION else 1 if msg_id in _REQ_ID_FIRST else None
+    if index is None or index >= len(fields):
+        return None
+    try:
+        return int(fields[index])
+    except ValueError:
+        return None

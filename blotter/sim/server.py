@@ -20,9 +20,11 @@ from blotter.sim import encode_market as em
 from blotter.sim import encode_orders as eo
 from blotter.sim import errors, instruments
 from blotter.sim import requests as rq
+from blotter.sim import versions
 from blotter.sim.engine import (
     BoundNotice, Broker, CommissionNotice, ErrorNotice, FillNotice, Notice, OrderNotice,
 )
+from blotter.sim.frames import Incoming
 from blotter.sim.market import Market, SimClock
 from blotter.sim.model import ContractSpec, OrderSpec, SimOrder
 from blotter.sim.record import Recorder
@@ -62,6 +64,7 @@ class SimConfig:
     repeat_status: int = 0
     reject_every: int = 0
     correct_every: int = 0
+    max_version: int = versions.MAX_SUPPORTED  # the highest server version it answers with (--max-version)
 
 
 @record
@@ -85,6 +88,9 @@ class SimServer:
         self.config = config or SimConfig()
         if not self.config.allow_remote and self.config.host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError(f"refusing to listen on {self.config.host}: loopback only without allow_remote")
+        if not versions.MIN_SUPPORTED <= self.config.max_version <= versions.MAX_SUPPORTED:
+            raise ValueError(f"max_version must be within {versions.MIN_SUPPORTED}..{versions.MAX_SUPPORTED}, "
+                             f"not {self.config.max_version}")
         if self.config.flood_after not in FLOOD_AFTER:
             raise ValueError(f"flood_after must be one of {', '.join(FLOOD_AFTER)}, not {self.config.flood_after!r}")
         self.clock = self.config.clock or SimClock.real()
@@ -235,14 +241,19 @@ class SimServer:
 
     # -- requests -----------------------------------------------------------------------------
 
-    def handle(self, session: Session, fields: list[str]) -> None:
-        """One request from a session (already within the rate limit)."""
-        self.recorder.got(session, fields)
-        request = rq.decode_request(session.version, fields)
+    def handle(self, session: Session, incoming: Incoming) -> None:
+        """One request from a session (already within the rate limit), of either generation."""
+        request = None
+        try:
+            request = rq.read(session.version, incoming)
+        finally:  # a request that does not decode is recorded too, before its WireError ends the session
+            self.recorder.got(session, incoming, request)
         handler = getattr(self, "_on_" + type(request).__name__, None)
         if handler is None:
-            log.warning("client %s: unsupported request %s", session.client_id, fields[:1])
-            self._error(session, -1, errors.UNSUPPORTED_REQUEST.reply(name=getattr(request, "name", "?")))
+            name = getattr(request, "name", "?")
+            log.warning("client %s: unsupported request %s (%d)", session.client_id, name, incoming.msg_id)
+            req_id = getattr(request, "req_id", None)
+            self._error(session, -1 if req_id is None else req_id, errors.UNSUPPORTED_REQUEST.reply(name=name))
             return
         handler(session, request)
 
@@ -264,8 +275,8 @@ class SimServer:
             return
         s.client_id = r.client_id
         s.optional_capabilities = r.optional_capabilities
-        s.send(em.managed_accounts(list(self.config.accounts)))
-        s.send(em.next_valid_id(self.broker.next_id(r.client_id)))
+        s.send(em.managed_accounts(s.version, list(self.config.accounts)))
+        s.send(em.next_valid_id(s.version, self.broker.next_id(r.client_id)))
         for farm in (errors.FARM_MARKET_DATA, errors.FARM_HMDS, errors.FARM_SECDEF):
             self._error(s, -1, farm.reply())
         if self.config.scenario == "flood" and self.config.flood_fills > 0:
@@ -279,13 +290,13 @@ class SimServer:
         flood(self, s, self.config.flood_fills)
 
     def _on_ReqIds(self, s: Session, r: rq.ReqIds) -> None:
-        s.send(em.next_valid_id(self.broker.next_id(s.client_id or 0)))
+        s.send(em.next_valid_id(s.version, self.broker.next_id(s.client_id or 0)))
 
     def _on_ReqCurrentTime(self, s: Session, r: rq.ReqCurrentTime) -> None:
-        s.send(em.current_time(self._ms() // 1000))
+        s.send(em.current_time(s.version, self._ms() // 1000))
 
     def _on_ReqManagedAccts(self, s: Session, r: rq.ReqManagedAccts) -> None:
-        s.send(em.managed_accounts(list(self.config.accounts)))
+        s.send(em.managed_accounts(s.version, list(self.config.accounts)))
 
     def _on_ReqContractDetails(self, s: Session, r: rq.ReqContractDetails) -> None:
         found = instruments.find(r.contract)
@@ -294,14 +305,14 @@ class SimServer:
             return
         for inst in found:
             s.send(em.contract_data(s.version, r.req_id, inst))
-        s.send(em.contract_data_end(r.req_id))
+        s.send(em.contract_data_end(s.version, r.req_id))
 
     def _on_ReqMarketRule(self, s: Session, r: rq.ReqMarketRule) -> None:
         bands = instruments.MARKET_RULES.get(r.rule_id)
         if bands is None:
             self._error(s, -1, errors.NO_MARKET_RULE.reply(rule_id=r.rule_id))
             return
-        s.send(em.market_rule(r.rule_id, bands))
+        s.send(em.market_rule(s.version, r.rule_id, bands))
 
     def _on_ReqMarketDataType(self, s: Session, r: rq.ReqMarketDataType) -> None:
         s.market_data_type = r.market_data_type
@@ -313,11 +324,11 @@ class SimServer:
             return
         inst = found[0]
         data_type = 1 if s.market_data_type == 1 else 3  # live, or delayed when asked for
-        s.send(em.market_data_type(r.req_id, data_type))
-        s.send(em.tick_req_params(r.req_id, inst.min_tick, "9c0001", 3))
+        s.send(em.market_data_type(s.version, r.req_id, data_type))
+        s.send(em.tick_req_params(s.version, r.req_id, inst.min_tick, "9c0001", 3))
         self._send_quote(s, r.req_id, inst.con_id)
         if r.snapshot or r.regulatory_snapshot:
-            s.send(em.tick_snapshot_end(r.req_id))
+            s.send(em.tick_snapshot_end(s.version, r.req_id))
         else:
             s.subscriptions[r.req_id] = inst.con_id
 
@@ -358,21 +369,21 @@ class SimServer:
         for order in orders:
             s.send(eo.open_order(s.version, order))
             s.send(eo.order_status(s.version, order))
-        s.send(eo.open_order_end())
+        s.send(eo.open_order_end(s.version))
 
     def _on_ReqCompletedOrders(self, s: Session, r: rq.ReqCompletedOrders) -> None:
         for order in self.broker.done():
             if r.api_only and order.client_id == 0 and order.order_id <= 0:
                 continue
             s.send(eo.completed_order(s.version, order))
-        s.send(eo.completed_orders_end())
+        s.send(eo.completed_orders_end(s.version))
 
     def _on_ReqExecutions(self, s: Session, r: rq.ReqExecutions) -> None:
         for fill in self.broker.fills.values():
             if self.routing.sees_owner(s.client_id, fill.client_id) and _matches(r, fill, self.clock.now()):
                 s.send(eo.exec_details(s.version, r.req_id, fill))
                 s.send(eo.commission_report(s.version, fill))
-        s.send(eo.exec_details_end(r.req_id))
+        s.send(eo.exec_details_end(s.version, r.req_id))
         if s in self._flood_waiting:
             self._flood_waiting.discard(s)
             self._flood(s)
@@ -382,7 +393,7 @@ class SimServer:
             inst = instruments.by_con_id(con_id)
             if inst is not None:
                 s.send(em.position(s.version, account, inst, pos.qty, pos.avg_cost * _mult(inst)))
-        s.send(em.position_end())
+        s.send(em.position_end(s.version))
 
     def _on_CancelPositions(self, s: Session, r: rq.CancelPositions) -> None:
         pass
@@ -394,7 +405,7 @@ class SimServer:
         values = {"NetLiquidation": "1000000.00", "TotalCashValue": "1000000.00",
                   "AvailableFunds": "950000.00", "BuyingPower": "3800000.00", "ExcessLiquidity": "950000.00"}
         for key, value in values.items():
-            s.send(em.account_value(key, value, "USD", account))
+            s.send(em.account_value(s.version, key, value, "USD", account))
         for (acct, con_id), pos in self.broker.ledger.positions.items():
             inst = instruments.by_con_id(con_id)
             if acct != account or inst is None or pos.qty == 0:
@@ -406,8 +417,8 @@ class SimServer:
             s.send(em.portfolio_value(s.version, inst, pos.qty, price, value, cost,
                                       value - float(pos.qty) * cost, 0.0, account))
         local = self.clock.now().replace(tzinfo=timezone.utc).astimezone(EASTERN)
-        s.send(em.account_time(local.strftime("%H:%M")))
-        s.send(em.account_download_end(account))
+        s.send(em.account_time(s.version, local.strftime("%H:%M")))
+        s.send(em.account_download_end(s.version, account))
 
     # -- routing ------------------------------------------------------------------------------
 
@@ -434,7 +445,7 @@ class SimServer:
                     s.send(eo.commission_report(s.version, notice.fill))
             elif isinstance(notice, BoundNotice):
                 for s in self._sessions_of(lambda cid: cid == 0):
-                    s.send(eo.order_bound(notice.order))
+                    s.send(eo.order_bound(s.version, notice.order))
 
     def _sessions_of(self, wanted: Callable[[int | None], bool]) -> list[Session]:
         return [s for s in self.sessions if s.client_id is not None and not s.closed and wanted(s.client_id)]

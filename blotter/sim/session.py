@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Iterable
 
 from blotter.records import record
 from blotter.sim import versions
-from blotter.sim.wire import WireError, frame, split_fields, take_frame
+from blotter.sim.frames import Message, frame_message, read_payload
+from blotter.sim.wire import WireError, frame, take_frame
 
 if TYPE_CHECKING:
     from blotter.sim.server import SimServer
@@ -74,25 +75,25 @@ class Session:
 
     # -- output ------------------------------------------------------------------------------
 
-    def send(self, fields: list[str]) -> None:
+    def send(self, message: Message) -> None:
         """Queue one message to the client (after the server's configured delay, if any)."""
         if self.closed:
             return
-        self.server.recorder.sent(self, fields)
-        self._write(frame(fields))
+        self.server.recorder.sent(self, message)
+        self._write(frame_message(self.version, message))
 
-    def send_many(self, messages: Iterable[list[str]]) -> None:
+    def send_many(self, messages: Iterable[Message]) -> None:
         """Queue several messages, in order, with one socket write (a burst, as in the flood).
 
         Each message is framed as it comes, so a generator of messages never holds them all.
         """
         if self.closed:
             return
-        recorder = self.server.recorder
+        recorder, version = self.server.recorder, self.version
         chunks: list[bytes] = []
-        for fields in messages:
-            recorder.sent(self, fields)
-            chunks.append(frame(fields))
+        for message in messages:
+            recorder.sent(self, message)
+            chunks.append(frame_message(version, message))
         if chunks:
             self._write(b"".join(chunks))
 
@@ -159,12 +160,13 @@ class Session:
             client_min, client_max = int(low), int(high or low)
         except ValueError:
             raise WireError(f"bad version range {text!r}") from None
-        version = versions.negotiate(client_min, client_max)
+        highest = self.server.config.max_version
+        version = versions.negotiate(client_min, client_max, highest)
         if version is None:
             self.send_raw(frame(["4", "2", "-1", "503",
                                  f"The TWS is out of date and must be upgraded. Client supports "
                                  f"v{client_min}..{client_max}; this TWS speaks v{versions.MIN_SUPPORTED}"
-                                 f"..{versions.MAX_SUPPORTED}."]))
+                                 f"..{highest}."]))
             raise SessionClosed(f"client range v{client_min}..{client_max} does not meet ours")
         self.version = version
         self.connect_options = options
@@ -178,9 +180,9 @@ class Session:
             await self.handshake()
             while not self.closed:
                 payload = await self._next_frame()
-                fields = split_fields(payload)
-                if self.client_id is None and fields[:1] != [str(START_API)]:
-                    log.info("session %d: %s before START_API ignored", self.number, fields[:1])
+                incoming = read_payload(self.version, payload)
+                if self.client_id is None and incoming.msg_id != START_API:
+                    log.info("session %d: message %d before START_API ignored", self.number, incoming.msg_id)
                     continue
                 over = self.rate.admit(time.monotonic())
                 if over is not None:
@@ -188,7 +190,7 @@ class Session:
                     if self.rate.violations > self.rate.max_violations:
                         raise SessionClosed("message rate limit broken repeatedly")
                     continue
-                self.server.handle(self, fields)
+                self.server.handle(self, incoming)
                 await self.writer.drain()
         except WireError as exc:
             log.warning("session %d (%s): bad input, closing: %s", self.number, self.peer, exc)

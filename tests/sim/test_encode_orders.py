@@ -24,20 +24,20 @@ from ibapi.wrapper import EWrapper
 
 from blotter.sim import encode_orders as enc
 from blotter.sim.model import Fill, Instrument, OrderSpec, OrderState, SimOrder
-from blotter.sim.versions import MAX_SUPPORTED, MIN_SUPPORTED
+from blotter.sim.versions import MIN_SUPPORTED, TEXT_LAST
 from blotter.sim.wire import UNSET_DOUBLE_TEXT
 from tests.ibdecode import decode
 
 CAPTURES = Path(__file__).parents[3] / "shared" / "tws-captures" / "captures.jsonl"
 ENCODED_KINDS = {3, 5, 11, 59, 100, 101, 102}
-VERSIONS = range(MIN_SUPPORTED, MAX_SUPPORTED + 1)
+VERSIONS = range(MIN_SUPPORTED, TEXT_LAST + 1)
 
 
 @pytest.fixture(autouse=True, scope="module")
 def _discover_ibapi_params_once() -> Iterator[None]:
     """ibapi's Decoder() re-inspects every EWrapper signature (~7 ms) into class-level tables that
     never change; this module decodes ~1,800 frames, so inspect once and skip it afterwards."""
-    Decoder(EWrapper(), MAX_SUPPORTED)
+    Decoder(EWrapper(), TEXT_LAST)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(Decoder, "discoverParams", lambda self: None)
         yield
@@ -168,9 +168,9 @@ def _reencode(version: int, decoded_at: int, fields: list[str]) -> list[str]:
         return enc.commission_report(version, fill)
     if msg_id == 100:
         perm_id, client_id, order_id = args
-        return enc.order_bound(SimOrder(order_id, client_id, perm_id, _BLANK, OrderSpec()))
+        return enc.order_bound(version, SimOrder(order_id, client_id, perm_id, _BLANK, OrderSpec()))
     assert msg_id == 102, name
-    return enc.completed_orders_end()
+    return enc.completed_orders_end(version)
 
 
 @pytest.mark.parametrize("capture", _captures())
@@ -178,7 +178,7 @@ def test_matches_recorded_tws_frame(capture: dict[str, Any] | None) -> None:
     if capture is None:
         pytest.skip(f"no recorded TWS frames at {CAPTURES}")
     lo, hi = capture["decodes_exactly_at_server_versions"]
-    versions = range(max(lo, MIN_SUPPORTED), min(hi, MAX_SUPPORTED) + 1)
+    versions = range(max(lo, MIN_SUPPORTED), min(hi, TEXT_LAST) + 1)
     assert versions, "capture decodes at no supported version"
     expected: list[str] = capture["fields"]
     msg_id = capture["msg_id"]
@@ -336,10 +336,10 @@ def test_order_status_and_bound_decode_at_every_version(version: int) -> None:
         args = _only_call(version, enc.order_status(version, sim, 151.0), "orderStatus")
         assert args == (sim.order_id, sim.state.status, sim.filled, sim.remaining, sim.avg_fill_price,
                         sim.perm_id, sim.spec.parent_id, sim.last_fill_price, sim.client_id, sim.why_held, 151.0)
-        assert _only_call(version, enc.order_bound(sim), "orderBound") == (sim.perm_id, sim.client_id, sim.order_id)
-    assert _only_call(version, enc.open_order_end(), "openOrderEnd") == ()
-    assert _only_call(version, enc.completed_orders_end(), "completedOrdersEnd") == ()
-    assert _only_call(version, enc.exec_details_end(42), "execDetailsEnd") == (42,)
+        assert _only_call(version, enc.order_bound(version, sim), "orderBound") == (sim.perm_id, sim.client_id, sim.order_id)
+    assert _only_call(version, enc.open_order_end(version), "openOrderEnd") == ()
+    assert _only_call(version, enc.completed_orders_end(version), "completedOrdersEnd") == ()
+    assert _only_call(version, enc.exec_details_end(version, 42), "execDetailsEnd") == (42,)
 
 
 @pytest.mark.parametrize("version", VERSIONS)

@@ -19,7 +19,7 @@ from blotter.sim.model import ContractSpec
 from tests.ibdecode import decode
 
 CAPTURES = Path(__file__).parents[3] / "shared" / "tws-captures"
-VERSIONS = range(versions.MIN_SUPPORTED, versions.MAX_SUPPORTED + 1)
+VERSIONS = range(versions.MIN_SUPPORTED, versions.TEXT_LAST + 1)
 AAPL, MSFT, SPY, ES, EURUSD, AAPL_OPT = 265598, 272093, 756733, 515416632, 12087792, 788430215
 PENNY = next(i for i in INSTRUMENTS if i.market_rule_ids.startswith("557"))
 HOURS = re.compile(r"^(;|\d{8}:CLOSED;)(\d{8}:\d{4}-\d{8}:\d{4})(;\d{8}:\d{4}-\d{8}:\d{4}){4}$")
@@ -33,7 +33,7 @@ def capture(msg_id: int) -> dict:
 
 
 def supported(lo: int, hi: int) -> range:
-    return range(max(lo, versions.MIN_SUPPORTED), min(hi, versions.MAX_SUPPORTED) + 1)
+    return range(max(lo, versions.MIN_SUPPORTED), min(hi, versions.TEXT_LAST) + 1)
 
 
 # -- conformance with real TWS frames -------------------------------------------------------------
@@ -127,17 +127,18 @@ def test_session_and_market_data_frames_decode_at_every_version(version: int) ->
     assert row[1:] == (Decimal(2), 18.55, 3710.0, 1802.6, 105.2, 0.0, "DU1234567")
 
 
-@pytest.mark.parametrize("version", [versions.MIN_SUPPORTED, versions.MAX_SUPPORTED])
+@pytest.mark.parametrize("version", [versions.MIN_SUPPORTED, versions.TEXT_LAST])
 def test_unversioned_frames_decode(version: int) -> None:
+    v = version
     plain = {
-        "contractDetailsEnd": em.contract_data_end(9), "marketDataType": em.market_data_type(9, 3),
-        "tickReqParams": em.tick_req_params(9, 0.00005, "9c0001", 3), "tickSnapshotEnd": em.tick_snapshot_end(9),
-        "managedAccounts": em.managed_accounts(["DU1234567", "DU7654321"]), "nextValidId": em.next_valid_id(42),
-        "currentTime": em.current_time(1_700_000_000), "currentTimeInMillis": em.current_time_in_millis(17),
-        "positionEnd": em.position_end(), "updateAccountTime": em.account_time("14:34"),
-        "updateAccountValue": em.account_value("NetLiquidation", "100000.00", "USD", "DU1234567"),
-        "accountDownloadEnd": em.account_download_end("DU1234567"),
-        "marketRule": em.market_rule(32, instruments.MARKET_RULES[32]),
+        "contractDetailsEnd": em.contract_data_end(v, 9), "marketDataType": em.market_data_type(v, 9, 3),
+        "tickReqParams": em.tick_req_params(v, 9, 0.00005, "9c0001", 3), "tickSnapshotEnd": em.tick_snapshot_end(v, 9),
+        "managedAccounts": em.managed_accounts(v, ["DU1234567", "DU7654321"]), "nextValidId": em.next_valid_id(v, 42),
+        "currentTime": em.current_time(v, 1_700_000_000), "currentTimeInMillis": em.current_time_in_millis(v, 17),
+        "positionEnd": em.position_end(v), "updateAccountTime": em.account_time(v, "14:34"),
+        "updateAccountValue": em.account_value(v, "NetLiquidation", "100000.00", "USD", "DU1234567"),
+        "accountDownloadEnd": em.account_download_end(v, "DU1234567"),
+        "marketRule": em.market_rule(v, 32, instruments.MARKET_RULES[32]),
     }
     for name, fields in plain.items():
         assert [c[0] for c in decode(version, fields)] == [name]
