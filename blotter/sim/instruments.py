@@ -178,6 +178,38 @@ def find(spec: ContractSpec) -> list[Instrument]:
     return [inst for inst in INSTRUMENTS if _fits(inst, spec)]
 
 
+def matching(pattern: str) -> list[Instrument]:
+    """reqMatchingSymbols: the underlyings (not derivatives) whose symbol or name starts with `pattern`,
+    symbol matches first, as TWS orders them."""
+    wanted = pattern.strip().upper()
+    if not wanted:
+        return []
+    listed = [i for i in INSTRUMENTS if i.sec_type in ("STK", "FUT", "CASH")]
+    by_symbol = [i for i in listed if i.symbol.upper().startswith(wanted)]
+    by_name = [i for i in listed if i not in by_symbol and i.long_name.upper().startswith(wanted)]
+    return by_symbol + by_name
+
+
+def derivative_types(inst: Instrument) -> list[str]:
+    """The security types listed on an underlying (what symbol samples call derivativeSecTypes)."""
+    return sorted({d.sec_type for d in INSTRUMENTS if d.under_con_id == inst.con_id})
+
+
+def option_chains(symbol: str, under_con_id: int) -> list[tuple[str, int, str, str, list[str], list[float]]]:
+    """reqSecDefOptParams: per exchange (SMART first, as TWS sends it) the chain's trading class,
+    multiplier, expirations and strikes, of the options the catalogue lists on the underlying."""
+    options = [i for i in INSTRUMENTS if i.sec_type == "OPT" and i.under_con_id == under_con_id
+               and _same(symbol, i.under_symbol)]
+    chains = []
+    for klass in sorted({o.trading_class for o in options}):
+        legs = [o for o in options if o.trading_class == klass]
+        expirations = sorted({o.last_trade_date for o in legs})
+        strikes = sorted({o.strike for o in legs})
+        for venue in legs[0].valid_exchanges.split(","):
+            chains.append((venue, under_con_id, klass, legs[0].multiplier, expirations, strikes))
+    return chains
+
+
 def _fits(inst: Instrument, spec: ContractSpec) -> bool:
     return all((
         _same(spec.symbol, inst.symbol),

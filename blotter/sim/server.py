@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from blotter.records import record
 from blotter.sim import encode_market as em
 from blotter.sim import encode_orders as eo
-from blotter.sim import errors, instruments
+from blotter.sim import errors, instruments, portfolio
 from blotter.sim import requests as rq
 from blotter.sim import versions
 from blotter.sim.engine import (
@@ -113,6 +113,7 @@ class SimServer:
         self._session_tasks: set[asyncio.Task[Any]] = set()
         self._stopping: asyncio.Event | None = None
         self._refusing: asyncio.TimerHandle | None = None
+        self._steps = 0  # market steps so far: P&L streams send about once a second of them
         self._flood_waiting: set[Session] = set()  # flood_after="executions": not flooded yet
 
     # -- life ---------------------------------------------------------------------------------
@@ -218,6 +219,7 @@ class SimServer:
             self._step()
 
     def _step(self) -> None:
+        self._steps += 1
         self.market.step()
         self._send_all(self.broker.step())
         self._send_ticks()
@@ -389,36 +391,99 @@ class SimServer:
             self._flood(s)
 
     def _on_ReqPositions(self, s: Session, r: rq.ReqPositions) -> None:
-        for (account, con_id), pos in self.broker.ledger.positions.items():
-            inst = instruments.by_con_id(con_id)
-            if inst is not None:
-                s.send(em.position(s.version, account, inst, pos.qty, pos.avg_cost * _mult(inst)))
+        for h in portfolio.holdings(self.broker, self.market):
+            s.send(em.position(s.version, h.account, h.instrument, h.qty, h.avg_cost * h.multiplier))
         s.send(em.position_end(s.version))
 
     def _on_CancelPositions(self, s: Session, r: rq.CancelPositions) -> None:
         pass
 
+    def _on_ReqPositionsMulti(self, s: Session, r: rq.ReqPositionsMulti) -> None:
+        for h in portfolio.holdings(self.broker, self.market, self._account_of(r.account)):
+            s.send(em.position_multi(s.version, r.req_id, h.account, r.model_code, h.instrument, h.qty,
+                                     h.avg_cost * h.multiplier))
+        s.send(em.position_multi_end(s.version, r.req_id))
+
+    def _on_CancelPositionsMulti(self, s: Session, r: rq.CancelPositionsMulti) -> None:
+        pass
+
     def _on_ReqAccountUpdates(self, s: Session, r: rq.ReqAccountUpdates) -> None:
         if not r.subscribe:
             return
-        account = r.acct_code or self.config.accounts[0]
-        values = {"NetLiquidation": "1000000.00", "TotalCashValue": "1000000.00",
-                  "AvailableFunds": "950000.00", "BuyingPower": "3800000.00", "ExcessLiquidity": "950000.00"}
-        for key, value in values.items():
-            s.send(em.account_value(s.version, key, value, "USD", account))
-        for (acct, con_id), pos in self.broker.ledger.positions.items():
-            inst = instruments.by_con_id(con_id)
-            if acct != account or inst is None or pos.qty == 0:
-                continue
-            price = self.market.quote(con_id).last
-            mult = _mult(inst)
-            value = float(pos.qty) * price * mult
-            cost = pos.avg_cost * mult
-            s.send(em.portfolio_value(s.version, inst, pos.qty, price, value, cost,
-                                      value - float(pos.qty) * cost, 0.0, account))
+        account = self._account_of(r.acct_code)
+        for key, value, currency in portfolio.account_values(self.broker, self.market, account):
+            s.send(em.account_value(s.version, key, value, currency, account))
+        for h in portfolio.holdings(self.broker, self.market, account, open_only=True):
+            s.send(em.portfolio_value(s.version, h.instrument, h.qty, h.price, h.value, h.avg_cost * h.multiplier,
+                                      h.unrealized, portfolio.realized(self.broker, account, h.instrument.con_id),
+                                      account))
         local = self.clock.now().replace(tzinfo=timezone.utc).astimezone(EASTERN)
         s.send(em.account_time(s.version, local.strftime("%H:%M")))
         s.send(em.account_download_end(s.version, account))
+
+    def _on_ReqAccountUpdatesMulti(self, s: Session, r: rq.ReqAccountUpdatesMulti) -> None:
+        account = self._account_of(r.account)
+        for key, value, currency in portfolio.account_values(self.broker, self.market, account):
+            s.send(em.account_update_multi(s.version, r.req_id, account, r.model_code, key, value, currency))
+        s.send(em.account_update_multi_end(s.version, r.req_id))
+
+    def _on_CancelAccountUpdatesMulti(self, s: Session, r: rq.CancelAccountUpdatesMulti) -> None:
+        pass
+
+    def _on_ReqAccountSummary(self, s: Session, r: rq.ReqAccountSummary) -> None:
+        for account, tag, value, currency in portfolio.summary(self.broker, self.market, self.config.accounts,
+                                                               r.tags):
+            s.send(em.account_summary(s.version, r.req_id, account, tag, value, currency))
+        s.send(em.account_summary_end(s.version, r.req_id))
+
+    def _on_CancelAccountSummary(self, s: Session, r: rq.CancelAccountSummary) -> None:
+        pass
+
+    def _on_ReqPnL(self, s: Session, r: rq.ReqPnL) -> None:
+        s.pnl_streams[r.req_id] = (self._account_of(r.account), None)
+        self._send_pnl(s, r.req_id)
+
+    def _on_ReqPnLSingle(self, s: Session, r: rq.ReqPnLSingle) -> None:
+        if instruments.by_con_id(r.con_id) is None:
+            self._error(s, r.req_id, errors.NO_SECURITY_DEFINITION.reply())
+            return
+        s.pnl_streams[r.req_id] = (self._account_of(r.account), r.con_id)
+        self._send_pnl(s, r.req_id)
+
+    def _on_CancelPnL(self, s: Session, r: rq.CancelPnL) -> None:
+        s.pnl_streams.pop(r.req_id, None)
+
+    _on_CancelPnLSingle = _on_CancelPnL
+
+    def _send_pnl(self, s: Session, req_id: int) -> None:
+        """One P&L update of a subscription (TWS sends them about once a second while it lasts)."""
+        account, con_id = s.pnl_streams[req_id]
+        daily, unrealized, realized = portfolio.pnl(self.broker, self.market, account, con_id or 0)
+        if con_id is None:
+            s.send(em.pnl(s.version, req_id, daily, unrealized, realized))
+            return
+        held = portfolio.holdings(self.broker, self.market, account, con_id)
+        qty = held[0].qty if held else Decimal(0)
+        value = held[0].value if held else 0.0
+        s.send(em.pnl_single(s.version, req_id, qty, daily, unrealized, realized, value))
+
+    def _account_of(self, requested: str) -> str:
+        """The account a request names, or the first one when it names none (or "All")."""
+        return requested if requested and requested != "All" else self.config.accounts[0]
+
+    def _on_ReqMatchingSymbols(self, s: Session, r: rq.ReqMatchingSymbols) -> None:
+        s.send(em.symbol_samples(s.version, r.req_id, instruments.matching(r.pattern)))
+
+    def _on_ReqSecDefOptParams(self, s: Session, r: rq.ReqSecDefOptParams) -> None:
+        for chain in instruments.option_chains(r.underlying_symbol, r.underlying_con_id):
+            s.send(em.sec_def_opt_params(s.version, r.req_id, *chain))
+        s.send(em.sec_def_opt_params_end(s.version, r.req_id))
+
+    def _on_ReqCurrentTimeInMillis(self, s: Session, r: rq.ReqCurrentTimeInMillis) -> None:
+        s.send(em.current_time_in_millis(s.version, self._ms()))
+
+    def _on_ReqUserInfo(self, s: Session, r: rq.ReqUserInfo) -> None:
+        s.send(em.user_info(s.version, r.req_id, ""))  # IBKR's own users have no white-branding id
 
     # -- routing ------------------------------------------------------------------------------
 
@@ -454,6 +519,9 @@ class SimServer:
         for s in self.sessions:
             for req_id, con_id in list(s.subscriptions.items()):
                 self._send_quote(s, req_id, con_id)
+            if self._steps % max(1, round(1 / self.config.step_seconds)) == 0:
+                for req_id in list(s.pnl_streams):
+                    self._send_pnl(s, req_id)
 
     def _send_quote(self, s: Session, req_id: int, con_id: int) -> None:
         q = self.market.quote(con_id)
@@ -564,10 +632,6 @@ class SimServer:
     def end_of_day(self) -> None:
         """End the trading day: DAY orders cancelled, DTC deactivated."""
         self.call(lambda: self._send_all(self.broker.end_of_day()))
-
-
-def _mult(inst) -> float:
-    return float(inst.multiplier) if inst.multiplier else 1.0
 
 
 def _matches(r: rq.ReqExecutions, fill, now: datetime) -> bool:

@@ -68,6 +68,7 @@ class Session:
         self.auto_bind = False
         self.market_data_type = 1
         self.subscriptions: dict[int, int] = {}  # reqId -> conId
+        self.pnl_streams: dict[int, tuple[str, int | None]] = {}  # reqId -> (account, conId or None: the account's)
         self.rate = RateLimit(server.config.rate_limit, server.config.max_rate_violations)
         self._buf = bytearray()
         self._delayed: asyncio.Queue[tuple[float, bytes]] | None = None
