@@ -130,6 +130,18 @@ class OrderSpec:
     professional_customer: bool = False
     include_overnight: bool = False
     imbalance_only: bool = False
+    # protobuf only: server version 216 on
+    deactivate: bool = False
+    post_only: bool = False
+    allow_pre_open: bool = False
+    ignore_open_auction: bool = False
+    # 217 on (None: unset, TWS decides)
+    route_marketable_to_bbo: bool | None = None
+    seek_price_improvement: bool | None = None
+    what_if_type: int | None = None
+    # 223 on, and 226 on
+    hedge_max_size: int | None = None
+    conditions_include_overnight: bool = False
 
 
 @record

@@ -21,7 +21,7 @@ from blotter.sim.model import ContractSpec, OrderSpec
 from blotter.sim.wire import Fields, WireError
 
 UNKNOWN_MESSAGE = "unknown message"
-_UNSET_DECIMAL = Decimal(2**127 - 1)  # a client's "no quantity" (e.g. an order sized by cashQty)
+UNSET_DECIMAL = Decimal(2**127 - 1)  # a client's "no quantity" (e.g. an order sized by cashQty)
 
 
 class MsgId(IntEnum):
@@ -43,10 +43,24 @@ class MsgId(IntEnum):
     REQ_GLOBAL_CANCEL = 58
     REQ_MARKET_DATA_TYPE = 59
     REQ_POSITIONS = 61
+    REQ_ACCOUNT_SUMMARY = 62
+    CANCEL_ACCOUNT_SUMMARY = 63
     CANCEL_POSITIONS = 64
     START_API = 71
+    REQ_POSITIONS_MULTI = 74
+    CANCEL_POSITIONS_MULTI = 75
+    REQ_ACCOUNT_UPDATES_MULTI = 76
+    CANCEL_ACCOUNT_UPDATES_MULTI = 77
+    REQ_SEC_DEF_OPT_PARAMS = 78
+    REQ_MATCHING_SYMBOLS = 81
     REQ_MARKET_RULE = 91
+    REQ_PNL = 92
+    CANCEL_PNL = 93
+    REQ_PNL_SINGLE = 94
+    CANCEL_PNL_SINGLE = 95
     REQ_COMPLETED_ORDERS = 99
+    REQ_USER_INFO = 104
+    REQ_CURRENT_TIME_IN_MILLIS = 105
 
 
 # Every request id a TWS API client may send, named after the client call that sends it.
@@ -169,6 +183,16 @@ class Condition:
 
 
 @frozen
+class AttachedOrders:
+    """The stop-loss and profit-taker orders TWS attaches to a placed order (protobuf, version 218 on)."""
+
+    sl_order_id: int | None = None
+    sl_order_type: str = ""
+    pt_order_id: int | None = None
+    pt_order_type: str = ""
+
+
+@frozen
 class PlaceOrder:
     order_id: int
     contract: ContractSpec
@@ -176,6 +200,7 @@ class PlaceOrder:
     combo_legs: tuple[ComboLeg, ...] = ()
     algo_params: tuple[tuple[str, str], ...] = ()
     conditions: tuple[Condition, ...] = ()
+    attached_orders: AttachedOrders | None = None
 
 
 @frozen
@@ -245,6 +270,93 @@ class ReqManagedAccts:
 
 
 @frozen
+class ReqAccountUpdatesMulti:
+    req_id: int
+    account: str
+    model_code: str
+    ledger_and_nlv: bool
+
+
+@frozen
+class CancelAccountUpdatesMulti:
+    req_id: int
+
+
+@frozen
+class ReqPositionsMulti:
+    req_id: int
+    account: str
+    model_code: str
+
+
+@frozen
+class CancelPositionsMulti:
+    req_id: int
+
+
+@frozen
+class ReqAccountSummary:
+    req_id: int
+    group: str
+    tags: str
+
+
+@frozen
+class CancelAccountSummary:
+    req_id: int
+
+
+@frozen
+class ReqPnL:
+    req_id: int
+    account: str
+    model_code: str
+
+
+@frozen
+class CancelPnL:
+    req_id: int
+
+
+@frozen
+class ReqPnLSingle:
+    req_id: int
+    account: str
+    model_code: str
+    con_id: int
+
+
+@frozen
+class CancelPnLSingle:
+    req_id: int
+
+
+@frozen
+class ReqMatchingSymbols:
+    req_id: int
+    pattern: str
+
+
+@frozen
+class ReqSecDefOptParams:
+    req_id: int
+    underlying_symbol: str
+    fut_fop_exchange: str
+    underlying_sec_type: str
+    underlying_con_id: int
+
+
+@frozen
+class ReqCurrentTimeInMillis:
+    pass
+
+
+@frozen
+class ReqUserInfo:
+    req_id: int
+
+
+@frozen
 class Unsupported:
     """A request the simulator does not serve; `req_id` is the id the client will wait on, if it has one."""
 
@@ -257,7 +369,10 @@ Request = (
     StartApi | ReqIds | ReqCurrentTime | ReqContractDetails | ReqMarketRule | ReqMktData
     | CancelMktData | ReqMarketDataType | PlaceOrder | CancelOrder | ReqGlobalCancel | ReqOpenOrders
     | ReqAllOpenOrders | ReqAutoOpenOrders | ReqCompletedOrders | ReqExecutions | ReqPositions
-    | CancelPositions | ReqAccountUpdates | ReqManagedAccts | Unsupported
+    | CancelPositions | ReqAccountUpdates | ReqManagedAccts | ReqAccountUpdatesMulti
+    | CancelAccountUpdatesMulti | ReqPositionsMulti | CancelPositionsMulti | ReqAccountSummary
+    | CancelAccountSummary | ReqPnL | CancelPnL | ReqPnLSingle | CancelPnLSingle | ReqMatchingSymbols
+    | ReqSecDefOptParams | ReqCurrentTimeInMillis | ReqUserInfo | Unsupported
 )
 
 
@@ -313,7 +428,7 @@ def _quantity(f: Fields) -> Decimal:
     qty = f.decimal()
     if qty is None:
         raise WireError(f"field {f.pos}: quantity is empty")
-    return Decimal(0) if qty == _UNSET_DECIMAL else qty
+    return Decimal(0) if qty == UNSET_DECIMAL else qty
 
 
 def _opt_bool(f: Fields) -> bool | None:
@@ -555,14 +670,67 @@ def _place_order(f: Fields, v: int) -> PlaceOrder:
 # --- the other requests -----------------------------------------------------------------------
 
 
-def _start_api(f: Fields, v: int) -> StartApi:
-    f.skip()  # message version
-    return StartApi(client_id=f.int(), optional_capabilities=f.str())
+@frozen
+class Plain:
+    """A request of plain fields, read alike in both generations: whether its text starts with a
+    message version, then per field (attribute, protobuf field name, int / str / bool). An absent
+    protobuf field is the type's zero, as ibapi leaves out only what is unset, empty or False."""
+
+    cls: type
+    versioned: bool
+    fields: tuple[tuple[str, str, type], ...] = ()
 
 
-def _req_ids(f: Fields, v: int) -> ReqIds:
-    f.skip()
-    return ReqIds(num_ids=f.int())
+_REQ_ID = ("req_id", "reqId", int)
+_ACCOUNT_MODEL = (("account", "account", str), ("model_code", "modelCode", str))
+
+PLAIN: dict[int, Plain] = {
+    MsgId.START_API: Plain(StartApi, True, (
+        ("client_id", "clientId", int), ("optional_capabilities", "optionalCapabilities", str))),
+    MsgId.REQ_IDS: Plain(ReqIds, True, (("num_ids", "numIds", int),)),
+    MsgId.REQ_CURRENT_TIME: Plain(ReqCurrentTime, True),
+    MsgId.REQ_CURRENT_TIME_IN_MILLIS: Plain(ReqCurrentTimeInMillis, False),
+    MsgId.REQ_MARKET_RULE: Plain(ReqMarketRule, False, (("rule_id", "marketRuleId", int),)),
+    MsgId.CANCEL_MKT_DATA: Plain(CancelMktData, True, (_REQ_ID,)),
+    MsgId.REQ_MARKET_DATA_TYPE: Plain(ReqMarketDataType, True, (("market_data_type", "marketDataType", int),)),
+    MsgId.REQ_OPEN_ORDERS: Plain(ReqOpenOrders, True),
+    MsgId.REQ_ALL_OPEN_ORDERS: Plain(ReqAllOpenOrders, True),
+    MsgId.REQ_AUTO_OPEN_ORDERS: Plain(ReqAutoOpenOrders, True, (("auto_bind", "autoBind", bool),)),
+    MsgId.REQ_COMPLETED_ORDERS: Plain(ReqCompletedOrders, False, (("api_only", "apiOnly", bool),)),
+    MsgId.REQ_POSITIONS: Plain(ReqPositions, True),
+    MsgId.CANCEL_POSITIONS: Plain(CancelPositions, True),
+    MsgId.REQ_ACCOUNT_UPDATES: Plain(ReqAccountUpdates, True, (
+        ("subscribe", "subscribe", bool), ("acct_code", "acctCode", str))),
+    MsgId.REQ_MANAGED_ACCTS: Plain(ReqManagedAccts, True),
+    MsgId.REQ_ACCOUNT_UPDATES_MULTI: Plain(ReqAccountUpdatesMulti, True, (
+        _REQ_ID, *_ACCOUNT_MODEL, ("ledger_and_nlv", "ledgerAndNLV", bool))),
+    MsgId.CANCEL_ACCOUNT_UPDATES_MULTI: Plain(CancelAccountUpdatesMulti, True, (_REQ_ID,)),
+    MsgId.REQ_POSITIONS_MULTI: Plain(ReqPositionsMulti, True, (_REQ_ID, *_ACCOUNT_MODEL)),
+    MsgId.CANCEL_POSITIONS_MULTI: Plain(CancelPositionsMulti, True, (_REQ_ID,)),
+    MsgId.REQ_ACCOUNT_SUMMARY: Plain(ReqAccountSummary, True, (
+        _REQ_ID, ("group", "group", str), ("tags", "tags", str))),
+    MsgId.CANCEL_ACCOUNT_SUMMARY: Plain(CancelAccountSummary, True, (_REQ_ID,)),
+    MsgId.REQ_PNL: Plain(ReqPnL, False, (_REQ_ID, *_ACCOUNT_MODEL)),
+    MsgId.CANCEL_PNL: Plain(CancelPnL, False, (_REQ_ID,)),
+    MsgId.REQ_PNL_SINGLE: Plain(ReqPnLSingle, False, (_REQ_ID, *_ACCOUNT_MODEL, ("con_id", "conId", int))),
+    MsgId.CANCEL_PNL_SINGLE: Plain(CancelPnLSingle, False, (_REQ_ID,)),
+    MsgId.REQ_MATCHING_SYMBOLS: Plain(ReqMatchingSymbols, False, (_REQ_ID, ("pattern", "pattern", str))),
+    MsgId.REQ_SEC_DEF_OPT_PARAMS: Plain(ReqSecDefOptParams, False, (
+        _REQ_ID, ("underlying_symbol", "underlyingSymbol", str), ("fut_fop_exchange", "futFopExchange", str),
+        ("underlying_sec_type", "underlyingSecType", str), ("underlying_con_id", "underlyingConId", int))),
+    MsgId.REQ_USER_INFO: Plain(ReqUserInfo, False, (_REQ_ID,)),
+}
+
+_TEXT_READERS: dict[type, Callable[[Fields], object]] = {int: Fields.int, str: Fields.str, bool: Fields.bool}
+
+
+def _plain_text(plain: Plain) -> Callable[[Fields, int], Request]:
+    def decode(f: Fields, v: int) -> Request:
+        if plain.versioned:
+            f.skip()
+        return plain.cls(*(_TEXT_READERS[kind](f) for _, _, kind in plain.fields))  # type: ignore[no-any-return]
+
+    return decode
 
 
 def _req_contract_details(f: Fields, v: int) -> ReqContractDetails:
@@ -574,10 +742,6 @@ def _req_contract_details(f: Fields, v: int) -> ReqContractDetails:
     return ReqContractDetails(req_id, contract)
 
 
-def _req_market_rule(f: Fields, v: int) -> ReqMarketRule:
-    return ReqMarketRule(rule_id=f.int())  # no message version field
-
-
 def _req_mkt_data(f: Fields, v: int) -> ReqMktData:
     f.skip()
     req_id = f.int()
@@ -587,16 +751,6 @@ def _req_mkt_data(f: Fields, v: int) -> ReqMktData:
     generic_ticks, snapshot, regulatory = f.str(), f.bool(), f.bool()
     f.skip()  # mktDataOptions
     return ReqMktData(req_id, contract, generic_ticks, snapshot, regulatory, legs)
-
-
-def _cancel_mkt_data(f: Fields, v: int) -> CancelMktData:
-    f.skip()
-    return CancelMktData(req_id=f.int())
-
-
-def _req_market_data_type(f: Fields, v: int) -> ReqMarketDataType:
-    f.skip()
-    return ReqMarketDataType(market_data_type=f.int())
 
 
 def _cancel_order(f: Fields, v: int) -> CancelOrder:
@@ -617,15 +771,6 @@ def _req_global_cancel(f: Fields, v: int) -> ReqGlobalCancel:
     return ReqGlobalCancel()
 
 
-def _req_auto_open_orders(f: Fields, v: int) -> ReqAutoOpenOrders:
-    f.skip()
-    return ReqAutoOpenOrders(auto_bind=f.bool())
-
-
-def _req_completed_orders(f: Fields, v: int) -> ReqCompletedOrders:
-    return ReqCompletedOrders(api_only=f.bool())  # no message version field
-
-
 def _req_executions(f: Fields, v: int) -> ReqExecutions:
     f.skip()
     req_id, client_id = f.int(), f.int()
@@ -640,56 +785,30 @@ def _req_executions(f: Fields, v: int) -> ReqExecutions:
     )
 
 
-def _req_account_updates(f: Fields, v: int) -> ReqAccountUpdates:
-    f.skip()
-    return ReqAccountUpdates(subscribe=f.bool(), acct_code=f.str())
-
-
-def _versioned_only(cls: type[Request]) -> Callable[[Fields, int], Request]:
-    """A decoder for a request whose only field is its message version."""
-
-    def decode(f: Fields, v: int) -> Request:
-        f.skip()
-        return cls()
-
-    return decode
-
-
 _DECODERS: dict[int, Callable[[Fields, int], Request]] = {
-    MsgId.START_API: _start_api,
-    MsgId.REQ_IDS: _req_ids,
-    MsgId.REQ_CURRENT_TIME: _versioned_only(ReqCurrentTime),
+    **{msg_id: _plain_text(plain) for msg_id, plain in PLAIN.items()},
     MsgId.REQ_CONTRACT_DETAILS: _req_contract_details,
-    MsgId.REQ_MARKET_RULE: _req_market_rule,
     MsgId.REQ_MKT_DATA: _req_mkt_data,
-    MsgId.CANCEL_MKT_DATA: _cancel_mkt_data,
-    MsgId.REQ_MARKET_DATA_TYPE: _req_market_data_type,
     MsgId.PLACE_ORDER: _place_order,
     MsgId.CANCEL_ORDER: _cancel_order,
     MsgId.REQ_GLOBAL_CANCEL: _req_global_cancel,
-    MsgId.REQ_OPEN_ORDERS: _versioned_only(ReqOpenOrders),
-    MsgId.REQ_ALL_OPEN_ORDERS: _versioned_only(ReqAllOpenOrders),
-    MsgId.REQ_AUTO_OPEN_ORDERS: _req_auto_open_orders,
-    MsgId.REQ_COMPLETED_ORDERS: _req_completed_orders,
     MsgId.REQ_EXECUTIONS: _req_executions,
-    MsgId.REQ_POSITIONS: _versioned_only(ReqPositions),
-    MsgId.CANCEL_POSITIONS: _versioned_only(CancelPositions),
-    MsgId.REQ_ACCOUNT_UPDATES: _req_account_updates,
-    MsgId.REQ_MANAGED_ACCTS: _versioned_only(ReqManagedAccts),
 }
 
 
-# Where a request the simulator does not serve carries its request id (a ticker id, an order id),
-# as ibapi writes it: after the message version (1) or right after the message id (0).
-_REQ_ID_AFTER_VERSION = frozenset((10, 11, 21, 22, 23, 25, 50, 51, 54, 55, 56, 57, 62, 63, 67, 68, 69, 70,
-                                   74, 75, 76, 77))
-_REQ_ID_FIRST = frozenset((20, 78, 79, 81, 83, 84, 86, 87, 88, 89, 90, 92, 93, 94, 95, 96, 97, 98, 100, 101, 102,
-                           103, 104))
+# Where a request the simulator does not serve carries its request id (a ticker id, an order id), as
+# ibapi 10.50.2 writes it at every text version 157..200 (and as text up to its protobuf version):
+# the field's index, the message id being field 0. replaceFA writes its id last, after the XML.
+_TEXT_REQ_ID_AT: dict[int, int] = {
+    **dict.fromkeys((10, 11, 21, 23, 25, 50, 51, 54, 55, 56, 57, 67, 68, 69, 70), 2),
+    **dict.fromkeys((20, 22, 79, 83, 84, 86, 87, 88, 89, 90, 96, 97, 98, 100, 101, 102, 103), 1),
+    19: 4,
+}
 
 
 def _text_req_id(msg_id: int, fields: list[str]) -> int | None:
     """The request id of a text request the simulator does not decode, where the request has one."""
-    index = 2 if msg_id in _REQ_ID_AFTER_VERSION else 1 if msg_id in _REQ_ID_FIRST else None
+    index = _TEXT_REQ_ID_AT.get(msg_id)
     if index is None or index >= len(fields):
         return None
     try:
