@@ -1,10 +1,10 @@
 """Protocol Buffers on the wire, for the messages of TWS's protobuf generation (server version 201 on).
 
-A message is a dict of field name -> value: int, bool, float, str, a dict for a sub-message, a
-dict of str -> str for a map, a list for a repeated field. `encode` writes every field the dict
-holds (a 0, "" or False too: proto3 `optional` fields carry their presence, and TWS's readers ask
-for it) and skips None. `decode` gives back only the fields present, and raises WireError on
-anything a strict reader must refuse: a truncated or overlong field, a wire type that does not fit
+A message is a dict of field name -> value: int, bool, float, str, a dict (or an `Encoded` one) for a
+sub-message, a dict of str -> str for a map, a list for a repeated field. `encode` writes every field
+the dict holds (a 0, "" or False too: proto3 `optional` fields carry their presence, and TWS's
+readers ask for it) and skips None. `decode` gives back only the fields present, and raises WireError
+on anything a strict reader must refuse: a truncated or overlong field, a wire type that does not fit
 the schema, text that is not UTF-8. Fields the schema does not know are skipped, as protobuf does.
 """
 
@@ -76,6 +76,18 @@ def fields_of(name: str) -> tuple[str, ...]:
 
 # -- writing --------------------------------------------------------------------------------------
 
+class Encoded(dict):
+    """A sub-message's values, encoded once where it is made: what is fixed (an instrument's contract)
+    is spliced into every message that carries it as these bytes. It compares, prints and records
+    (as JSON) as the dict of its values."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, name: str, values: Mapping[str, Any]) -> None:
+        super().__init__((key, value) for key, value in values.items() if value is not None)
+        self.data = encode(name, self)
+
+
 def encode(name: str, values: Mapping[str, Any]) -> bytes:
     """Message `name` with `values` (None values are left out) as protobuf bytes."""
     by_name = schema(name).by_name
@@ -121,7 +133,12 @@ def _scalar(kind: str, value: Any) -> bytes:
 
 
 def _length_delimited(append: Any, kind: str, value: Any) -> None:
-    data = value.encode("utf-8") if kind == "string" else encode(kind, value)
+    if kind == "string":
+        data = value.encode("utf-8")
+    elif type(value) is Encoded:
+        data = value.data
+    else:
+        data = encode(kind, value)
     append(_varint(len(data)))
     append(data)
 

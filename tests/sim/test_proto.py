@@ -7,6 +7,7 @@ when ibapi's descriptors and that module part ways, which a bump of ibapi can do
 from __future__ import annotations
 
 import importlib
+import json
 import math
 import string
 
@@ -143,3 +144,23 @@ def test_packed_and_unpacked_repeated_numbers_both_read():
 def test_doubles_keep_every_bit():
     for value in (0.0, -0.0, 1e-300, 1.7976931348623157e308, math.inf, 144.8):
         assert proto.decode("TickPrice", proto.encode("TickPrice", {"price": value})) == {"price": value}
+
+
+def test_an_encoded_sub_message_is_spliced_in_as_it_was_encoded():
+    contract = {"conId": 265598, "symbol": "AAPL", "strike": 0.0, "right": None}
+    encoded = proto.Encoded("Contract", contract)
+    values = {"orderId": 7, "contract": contract}
+    assert proto.encode("OpenOrder", {"orderId": 7, "contract": encoded}) == proto.encode("OpenOrder", values)
+    assert proto.encode("PositionMulti", {"contract": encoded}) == proto.encode("PositionMulti", {"contract": contract})
+    message = google_class("OpenOrder")()
+    message.ParseFromString(proto.encode("OpenOrder", {"orderId": 7, "contract": encoded}))
+    assert (message.contract.conId, message.contract.symbol, message.contract.HasField("right")) == (
+        265598, "AAPL", False)
+
+
+def test_an_encoded_sub_message_reads_as_its_values():
+    """What the simulator records (JSON) and compares is the values, not the bytes; None is left out."""
+    encoded = proto.Encoded("Contract", {"conId": 1, "symbol": "ES", "right": None})
+    assert encoded == {"conId": 1, "symbol": "ES"} and json.loads(json.dumps(encoded)) == {"conId": 1, "symbol": "ES"}
+    listed = proto.encode("SymbolSamples", {"contractDescriptions": [{"contract": encoded}]})
+    assert proto.decode("SymbolSamples", listed) == {"contractDescriptions": [{"contract": {"conId": 1, "symbol": "ES"}}]}
