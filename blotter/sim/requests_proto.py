@@ -208,7 +208,8 @@ def _place_order(v: dict[str, Any], version: int) -> rq.PlaceOrder:
     contract = _contract(contract_values, sec_id=True)
     # ibapi writes each flag only when it is True: an absent transmit means False, not OrderSpec's True
     order = _build(OrderSpec, _ORDER, order_values, version, transmit=False)
-    algo_params = tuple(order_values.get("algoParams", {}).items()) if order.algo_strategy else ()
+    # a map keeps no order (the client's protobuf library picks one): sorted by tag, to decode alike
+    algo_params = tuple(sorted(order_values.get("algoParams", {}).items())) if order.algo_strategy else ()
     attached = v.get("attachedOrders")  # ibapi sends it empty when there are none
     return rq.PlaceOrder(
         v.get("orderId", 0), contract, order, _combo_legs(contract_values, contract.sec_type, order_fields=True),

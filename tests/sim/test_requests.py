@@ -1,5 +1,6 @@
-"""blotter.sim.requests against frames written by IB's own client (ibapi's EClient) at every
-plain-text server version the simulator speaks."""
+"""blotter.sim.requests against frames written by IB's own client (ibapi's EClient): every plain-text
+server version the simulator speaks, and a sample of the protobuf generation's (201 on), where each
+request is decoded from whichever form ibapi sends it in at that version."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ibapi.contract import Contract, DeltaNeutralContract
 from ibapi.execution import ExecutionFilter
 from ibapi.order import Order, OrderComboLeg
 from ibapi.order_cancel import OrderCancel
+from ibapi.server_versions import MIN_SERVER_VER_USER_INFO
 from ibapi.order_condition import (
     ExecutionCondition,
     MarginCondition,
@@ -28,40 +30,60 @@ from ibapi.order_condition import (
 from ibapi.tag_value import TagValue
 from ibapi.wrapper import EWrapper
 
+from blotter.sim import requests as rq
 from blotter.sim import versions as V
+from blotter.sim.frames import read_payload
 from blotter.sim.model import ContractSpec, OrderSpec
 from blotter.sim.requests import (
     MSG_NAMES,
+    CancelAccountSummary,
+    CancelAccountUpdatesMulti,
     CancelMktData,
     CancelOrder,
+    CancelPnL,
+    CancelPnLSingle,
     CancelPositions,
+    CancelPositionsMulti,
     ComboLeg,
     Condition,
     ConditionKind,
     MsgId,
     PlaceOrder,
+    ReqAccountSummary,
     ReqAccountUpdates,
+    ReqAccountUpdatesMulti,
     ReqAllOpenOrders,
     ReqAutoOpenOrders,
     ReqCompletedOrders,
     ReqContractDetails,
     ReqCurrentTime,
+    ReqCurrentTimeInMillis,
     ReqExecutions,
     ReqGlobalCancel,
     ReqIds,
     ReqManagedAccts,
     ReqMarketDataType,
     ReqMarketRule,
+    ReqMatchingSymbols,
     ReqMktData,
     ReqOpenOrders,
+    ReqPnL,
+    ReqPnLSingle,
     ReqPositions,
+    ReqPositionsMulti,
+    ReqSecDefOptParams,
+    ReqUserInfo,
     StartApi,
     Unsupported,
     decode_request,
 )
 from blotter.sim.wire import WireError, split_fields, take_frame
 
-VERSIONS = range(V.MIN_SUPPORTED, V.TEXT_LAST + 1)
+TEXT_VERSIONS = range(V.MIN_SUPPORTED, V.TEXT_LAST + 1)
+# One version where each group of requests served moves to protobuf (201 executions ... 213 startApi),
+# 202 (text in 4-byte framing only), 218 (attached orders) and the newest.
+PROTOBUF_VERSIONS = (201, 202, 203, 204, 205, 206, 207, 210, 212, 213, 218, V.MAX_SUPPORTED)
+VERSIONS = (*TEXT_VERSIONS, *PROTOBUF_VERSIONS)
 
 
 # --- capturing what ibapi sends ---------------------------------------------------------------
@@ -89,8 +111,8 @@ class _Wrapper(EWrapper):
         self.errors.append(args)
 
 
-def sent_fields(version: int, call: Callable[[EClient], object]) -> list[str]:
-    """The fields of the one frame `call` makes ibapi's client send at `version`."""
+def sent_payload(version: int, call: Callable[[EClient], object]) -> bytes:
+    """The payload of the one frame `call` makes ibapi's client send at `version`."""
     wrapper = _Wrapper()
     client = EClient(wrapper)
     client.conn = _Conn()
@@ -104,7 +126,18 @@ def sent_fields(version: int, call: Callable[[EClient], object]) -> list[str]:
     buf = bytearray(client.conn.sent[0])
     payload = take_frame(buf)
     assert payload is not None and not buf
-    return split_fields(payload)
+    return payload
+
+
+def sent_fields(version: int, call: Callable[[EClient], object]) -> list[str]:
+    """The text fields of the one frame `call` makes ibapi's client send at a text version."""
+    assert version <= V.TEXT_LAST
+    return split_fields(sent_payload(version, call))
+
+
+def decoded(version: int, call: Callable[[EClient], object]) -> rq.Request:
+    """What the simulator at `version` reads from the frame `call` makes ibapi send, text or protobuf."""
+    return rq.read(version, read_payload(version, sent_payload(version, call)))
 
 
 # --- what the decoder should give for an ibapi Contract / Order -------------------------------
@@ -143,7 +176,11 @@ def expected_order(o: Order) -> OrderSpec:
         dont_use_auto_price_for_hedge=o.dontUseAutoPriceForHedge, use_price_mgmt_algo=o.usePriceMgmtAlgo,
         manual_order_time=o.manualOrderTime, customer_account=o.customerAccount,
         professional_customer=o.professionalCustomer, include_overnight=o.includeOvernight,
-        imbalance_only=o.imbalanceOnly,
+        imbalance_only=o.imbalanceOnly, deactivate=o.deactivate, post_only=o.postOnly,
+        allow_pre_open=o.allowPreOpen, ignore_open_auction=o.ignoreOpenAuction,
+        route_marketable_to_bbo=o.routeMarketableToBbo, seek_price_improvement=o.seekPriceImprovement,
+        what_if_type=_unset(o.whatIfType), hedge_max_size=_unset(o.hedgeMaxSize),
+        conditions_include_overnight=o.conditionsIncludeOvernight,
     )
 
 
@@ -311,7 +348,8 @@ CASES = {case.name: case for case in ORDER_CASES}
 
 
 def _order_params() -> list[Any]:
-    return [pytest.param(case, v, id=f"{case.name}-v{v}") for case in ORDER_CASES for v in VERSIONS if v >= case.since]
+    return [pytest.param(case, v, id=f"{case.name}-v{v}") for case in ORDER_CASES for v in VERSIONS
+            if v >= case.since]
 
 
 def place_order_fields(v: int, case: OrderCase, order_id: int = 42) -> tuple[list[str], Contract, Order]:
@@ -319,11 +357,16 @@ def place_order_fields(v: int, case: OrderCase, order_id: int = 42) -> tuple[lis
     return sent_fields(v, lambda c: c.placeOrder(order_id, contract, o)), contract, o
 
 
+def place_order_call(v: int, case: OrderCase) -> Callable[[EClient], object]:
+    contract, o = case.build(v)
+    return lambda c: c.placeOrder(42, contract, o)
+
+
 @pytest.mark.parametrize("case, v", _order_params())
 def test_place_order(case: OrderCase, v: int) -> None:
-    fields, contract, o = place_order_fields(v, case)
-    assert fields[0] == str(int(MsgId.PLACE_ORDER))
-    assert decode_request(v, fields) == PlaceOrder(
+    contract, o = case.build(v)
+    request = decoded(v, lambda c: c.placeOrder(42, contract, o))
+    assert request == PlaceOrder(
         42, expected_contract(contract, sec_id=True), expected_order(o),
         case.legs, case.algo_params, case.conditions,
     )
@@ -415,6 +458,32 @@ OTHER_CASES: list[tuple[str, Callable[[int], tuple[Callable[[EClient], object], 
     ("reqAccountUpdates", lambda v: (lambda c: c.reqAccountUpdates(True, "DU1"), ReqAccountUpdates(True, "DU1"))),
     ("reqAccountUpdates_off", lambda v: (lambda c: c.reqAccountUpdates(False, ""), ReqAccountUpdates(False, ""))),
     ("reqManagedAccts", lambda v: (lambda c: c.reqManagedAccts(), ReqManagedAccts())),
+    ("reqAccountUpdatesMulti", lambda v: (
+        lambda c: c.reqAccountUpdatesMulti(3, "DU1", "", True), ReqAccountUpdatesMulti(3, "DU1", "", True))),
+    ("reqAccountUpdatesMulti_model", lambda v: (
+        lambda c: c.reqAccountUpdatesMulti(4, "", "M1", False), ReqAccountUpdatesMulti(4, "", "M1", False))),
+    ("cancelAccountUpdatesMulti", lambda v: (
+        lambda c: c.cancelAccountUpdatesMulti(3), CancelAccountUpdatesMulti(3))),
+    ("reqPositionsMulti", lambda v: (
+        lambda c: c.reqPositionsMulti(5, "DU1", "M1"), ReqPositionsMulti(5, "DU1", "M1"))),
+    ("cancelPositionsMulti", lambda v: (lambda c: c.cancelPositionsMulti(5), CancelPositionsMulti(5))),
+    ("reqAccountSummary", lambda v: (
+        lambda c: c.reqAccountSummary(6, "All", "NetLiquidation,$LEDGER"),
+        ReqAccountSummary(6, "All", "NetLiquidation,$LEDGER"))),
+    ("cancelAccountSummary", lambda v: (lambda c: c.cancelAccountSummary(6), CancelAccountSummary(6))),
+    ("reqPnL", lambda v: (lambda c: c.reqPnL(7, "DU1", ""), ReqPnL(7, "DU1", ""))),
+    ("cancelPnL", lambda v: (lambda c: c.cancelPnL(7), CancelPnL(7))),
+    ("reqPnLSingle", lambda v: (
+        lambda c: c.reqPnLSingle(8, "DU1", "M1", 265598), ReqPnLSingle(8, "DU1", "M1", 265598))),
+    ("cancelPnLSingle", lambda v: (lambda c: c.cancelPnLSingle(8), CancelPnLSingle(8))),
+    ("reqMatchingSymbols", lambda v: (lambda c: c.reqMatchingSymbols(9, "AAP"), ReqMatchingSymbols(9, "AAP"))),
+    ("reqSecDefOptParams", lambda v: (
+        lambda c: c.reqSecDefOptParams(10, "AAPL", "", "STK", 265598),
+        ReqSecDefOptParams(10, "AAPL", "", "STK", 265598))),
+    ("reqSecDefOptParams_fop", lambda v: (
+        lambda c: c.reqSecDefOptParams(11, "ES", "CME", "FUT", 0), ReqSecDefOptParams(11, "ES", "CME", "FUT", 0))),
+    ("reqCurrentTimeInMillis", lambda v: (lambda c: c.reqCurrentTimeInMillis(), ReqCurrentTimeInMillis())),
+    ("reqUserInfo", lambda v: (lambda c: c.reqUserInfo(12), ReqUserInfo(12))),
     ("reqHistoricalData", lambda v: (
         lambda c: c.reqHistoricalData(1, stock(), "", "1 D", "1 min", "TRADES", 1, 1, False, []),
         Unsupported(20, "reqHistoricalData", 1))),
@@ -422,11 +491,67 @@ OTHER_CASES: list[tuple[str, Callable[[int], tuple[Callable[[EClient], object], 
 ]
 
 
-@pytest.mark.parametrize("v", VERSIONS)
-@pytest.mark.parametrize("name, case", OTHER_CASES, ids=[name for name, _ in OTHER_CASES])
+# The first version at which ibapi sends a request, where that is inside the supported range.
+SINCE = {"reqUserInfo": MIN_SERVER_VER_USER_INFO, "reqCurrentTimeInMillis": V.CURRENT_TIME_IN_MILLIS}
+
+
+def _other_params() -> list[Any]:
+    return [pytest.param(name, case, v, id=f"{name}-v{v}") for name, case in OTHER_CASES
+            for v in VERSIONS if v >= SINCE.get(name, V.MIN_SUPPORTED)]
+
+
+@pytest.mark.parametrize("name, case, v", _other_params())
 def test_other_requests(name: str, case: Callable[[int], tuple[Callable[[EClient], object], object]], v: int) -> None:
     call, expected = case(v)
-    assert decode_request(v, sent_fields(v, call)) == expected
+    assert decoded(v, call) == expected
+
+
+@pytest.mark.parametrize("call", [
+    *(pytest.param(place_order_call(V.MAX_SUPPORTED, case), id=case.name)
+      for case in ORDER_CASES if case.since <= V.TEXT_LAST),
+    *(pytest.param(case(V.MAX_SUPPORTED)[0], id=name) for name, case in OTHER_CASES),
+])
+def test_same_request_in_both_generations(call: Callable[[EClient], object]) -> None:
+    """What ibapi sends as text at 200 and as protobuf at 226 is one request to the simulator."""
+    assert decoded(V.TEXT_LAST, call) == decoded(V.MAX_SUPPORTED, call)
+
+
+def _multiplier_future(multiplier: str) -> Contract:
+    c = future()
+    c.multiplier = multiplier
+    return c
+
+
+def _unordered_algo_params() -> Order:
+    return order("BUY", 1, "LMT", lmtPrice=1.0, algoStrategy="Vwap", algoParams=[
+        TagValue("startTime", "09:30"), TagValue("maxPctVol", "0.1"), TagValue("maxPctVol", "0.2")])
+
+
+def _integer_price_condition() -> Order:
+    o = order("BUY", 1, "LMT", lmtPrice=1.0)
+    o.conditions = [PriceCondition(0, 265598, "SMART", True, 150)]
+    return o
+
+
+# Where the two generations cannot give the same request, because of what protobuf carries.
+DELIBERATE_DIFFERENCES = [
+    pytest.param(  # Contract.multiplier is a double in protobuf: the client's own spelling is lost
+        lambda c: c.reqContractDetails(1, _multiplier_future("50.0")),
+        lambda r: r.contract.multiplier, "50.0", "50", id="multiplier_is_a_double"),
+    pytest.param(  # algoParams is a map in protobuf: no order (sorted by tag), a repeated tag keeps its last
+        lambda c: c.placeOrder(1, stock(), _unordered_algo_params()),
+        lambda r: r.algo_params, (("startTime", "09:30"), ("maxPctVol", "0.1"), ("maxPctVol", "0.2")),
+        (("maxPctVol", "0.2"), ("startTime", "09:30")), id="algo_params_are_a_map"),
+    pytest.param(  # text sends str() of the client's value; protobuf a double, so an int price gains ".0"
+        lambda c: c.placeOrder(1, stock(), _integer_price_condition()),
+        lambda r: r.conditions[0].value, "150", "150.0", id="condition_price_is_a_double"),
+]
+
+
+@pytest.mark.parametrize("call, part, at_200, at_226", DELIBERATE_DIFFERENCES)
+def test_deliberate_differences(call: Callable[[EClient], object], part: Callable[[Any], object],
+                                at_200: object, at_226: object) -> None:
+    assert (part(decoded(V.TEXT_LAST, call)), part(decoded(V.MAX_SUPPORTED, call))) == (at_200, at_226)
 
 
 def test_names() -> None:
