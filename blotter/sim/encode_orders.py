@@ -2,7 +2,8 @@
 orderBound, execDetails, commission report, and their end markers.
 
 Each function returns the message's fields as text, message id first, as real TWS writes them at a
-server version in [MIN_SUPPORTED, MAX_SUPPORTED]; `wire.frame` turns them into bytes. Field order
+server version in [MIN_SUPPORTED, TEXT_LAST] (and later, until the message turns protobuf: then its
+form in blotter.sim.encode_orders_pb); `frames.frame_message` turns either into bytes. Field order
 and the values of everything the simulator does not model (scale, hedge, delta-neutral, algo,
 conditions...) follow the recorded TWS frames in ../shared/tws-captures.
 """
@@ -13,8 +14,10 @@ import functools
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+from blotter.sim import encode_orders_pb as pb
 from blotter.sim import versions as v
-from blotter.sim.model import Fill, Instrument, OrderSpec, SimOrder
+from blotter.sim.frames import Message
+from blotter.sim.model import Fill, Instrument, SimOrder
 from blotter.sim.wire import (
     UNSET_DOUBLE_TEXT,
     UNSET_INT,
@@ -60,10 +63,6 @@ def _price(value: float | None) -> str:
 def _trail_stop(order: SimOrder) -> float | None:
     """The trailing order's stop level: the live one once the simulator tracks it, else the client's."""
     return order.trail_stop if order.trail_stop is not None else order.spec.trail_stop_price
-
-
-def _is_peg_bench(spec: OrderSpec) -> bool:
-    return spec.order_type in ("PEG BENCH", "PEGBENCH")
 
 
 def _order_contract(inst: Instrument) -> list[str]:
@@ -167,7 +166,7 @@ def _order_tail(version: int, order: SimOrder, completed: bool) -> list[str]:
     s = order.spec
     st = order.state
     out = [_FALSE, _FALSE]  # randomizeSize, randomizePrice
-    if _is_peg_bench(s):
+    if pb.is_peg_bench(s):
         out += ["0", _FALSE, "0", "0", ""]  # referenceContractId, isPeggedChangeAmountDecrease, amounts, exchange
     out.append("0")  # conditions
     trail = fmt_unset_float(_trail_stop(order))
@@ -211,8 +210,10 @@ def _order_tail(version: int, order: SimOrder, completed: bool) -> list[str]:
     return out
 
 
-def open_order(version: int, order: SimOrder) -> list[str]:
+def open_order(version: int, order: SimOrder) -> Message:
     """openOrder (5): the order as TWS holds it, with its state (and what-if figures for a preview)."""
+    if v.sends_protobuf(version, pb.OPEN_ORDER):
+        return pb.open_order(order)
     return [
         OPEN_ORDER, str(order.order_id), *_order_contract(order.instrument),
         *_order_head(version, order, completed=False),
@@ -221,11 +222,13 @@ def open_order(version: int, order: SimOrder) -> list[str]:
     ]
 
 
-def completed_order(version: int, order: SimOrder) -> list[str]:
+def completed_order(version: int, order: SimOrder) -> Message:
     """completedOrder (101): a filled or cancelled order, with TWS's completed time and status text.
 
     It carries no order id or client id: clients match it by permId.
     """
+    if v.sends_protobuf(version, pb.COMPLETED_ORDER):
+        return pb.completed_order(order)
     return [
         COMPLETED_ORDER, *_order_contract(order.instrument),
         *_order_head(version, order, completed=True),
@@ -234,12 +237,13 @@ def completed_order(version: int, order: SimOrder) -> list[str]:
     ]
 
 
-def order_status(version: int, order: SimOrder, mkt_cap_price: float = 0.0) -> list[str]:
+def order_status(version: int, order: SimOrder, mkt_cap_price: float = 0.0) -> Message:
     """orderStatus (3): status, filled / remaining and prices (zero prices as "0").
 
-    Same layout at every supported version (no version field since 131, mktCapPrice included).
+    Same text layout at every supported version (no version field since 131, mktCapPrice included).
     """
-    del version  # kept for a uniform signature
+    if v.sends_protobuf(version, pb.ORDER_STATUS):
+        return pb.order_status(order, mkt_cap_price)
     return [
         ORDER_STATUS, str(order.order_id), order.state.status, fmt_decimal(order.filled),
         fmt_decimal(order.remaining), _num(order.avg_fill_price), str(order.perm_id),
@@ -248,23 +252,31 @@ def order_status(version: int, order: SimOrder, mkt_cap_price: float = 0.0) -> l
     ]
 
 
-def order_bound(version: int, order: SimOrder) -> list[str]:
+def order_bound(version: int, order: SimOrder) -> Message:
     """orderBound (100): ties an order entered in TWS (permId) to the API client and order id it got."""
+    if v.sends_protobuf(version, pb.ORDER_BOUND):
+        return pb.order_bound(order)
     return [ORDER_BOUND, str(order.perm_id), str(order.client_id), str(order.order_id)]
 
 
-def open_order_end(version: int) -> list[str]:
+def open_order_end(version: int) -> Message:
     """openOrderEnd (53), with its message version 1."""
+    if v.sends_protobuf(version, pb.OPEN_ORDER_END):
+        return pb.open_order_end()
     return [OPEN_ORDER_END, "1"]
 
 
-def completed_orders_end(version: int) -> list[str]:
+def completed_orders_end(version: int) -> Message:
     """completedOrdersEnd (102): no fields."""
+    if v.sends_protobuf(version, pb.COMPLETED_ORDERS_END):
+        return pb.completed_orders_end()
     return [COMPLETED_ORDERS_END]
 
 
-def exec_details_end(version: int, req_id: int) -> list[str]:
+def exec_details_end(version: int, req_id: int) -> Message:
     """execDetailsEnd (55), with its message version 1."""
+    if v.sends_protobuf(version, pb.EXECUTION_DATA_END):
+        return pb.exec_details_end(req_id)
     return [EXECUTION_DATA_END, "1", str(req_id)]
 
 
@@ -283,12 +295,14 @@ def _exec_time(when: datetime, time_zone_id: str) -> str:
     return f"{local:%Y%m%d %H:%M:%S} {time_zone_id}"
 
 
-def exec_details(version: int, req_id: int, fill: Fill) -> list[str]:
+def exec_details(version: int, req_id: int, fill: Fill) -> Message:
     """execDetails (11): one execution; req_id is -1 for one pushed as it happens.
 
     The contract here carries the execution's exchange, a strike as "0.0" and a blank right as "".
     """
     inst = fill.instrument
+    if v.sends_protobuf(version, pb.EXECUTION_DATA):
+        return pb.exec_details(req_id, fill, exec_time(fill.time, inst.time_zone_id))
     out = [
         EXECUTION_DATA, str(req_id), str(fill.order_id),
         str(inst.con_id), inst.symbol, inst.sec_type, inst.last_trade_date, fmt(float(inst.strike)),
@@ -307,10 +321,11 @@ def exec_details(version: int, req_id: int, fill: Fill) -> list[str]:
     return out
 
 
-def commission_report(version: int, fill: Fill) -> list[str]:
+def commission_report(version: int, fill: Fill) -> Message:
     """Commission report (59, message version 1): realized P&L unset until a fill closes a position;
     yield and yield redemption date are for bonds, so always unset."""
-    del version  # same layout at every supported version
+    if v.sends_protobuf(version, pb.COMMISSION_REPORT):
+        return pb.commission_report(fill)
     return [
         COMMISSION_REPORT, "1", fill.exec_id, fmt(float(fill.commission)), fill.commission_currency,
         fmt_unset_float(fill.realized_pnl), _UNSET, "",

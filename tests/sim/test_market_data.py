@@ -127,6 +127,39 @@ def test_session_and_market_data_frames_decode_at_every_version(version: int) ->
     assert row[1:] == (Decimal(2), 18.55, 3710.0, 1802.6, 105.2, 0.0, "DU1234567")
 
 
+@pytest.mark.parametrize("version", VERSIONS)
+def test_account_and_reference_frames_decode_at_every_version(version: int) -> None:
+    v, account = version, "DU1234567"
+    ((_, (req_id, acct, model, contract, pos, cost)),) = decode(
+        v, em.position_multi(v, 3, account, "core", by_con_id(AAPL_OPT), Decimal(2), 1802.6))
+    assert (req_id, acct, model, pos, cost) == (3, account, "core", Decimal(2), 1802.6)
+    assert (contract.conId, contract.strike, contract.right, contract.multiplier, contract.exchange) == (
+        AAPL_OPT, 260.0, "C", "100", "SMART")
+    assert decode(v, em.account_update_multi(v, 4, account, "", "Currency", "Zürich Fr.", "CHF")) == [
+        ("accountUpdateMulti", (4, account, "", "Currency", "Zürich Fr.", "CHF"))]
+    assert decode(v, em.account_summary(v, 6, account, "NetLiquidation", "100000.00", "USD")) == [
+        ("accountSummary", (6, account, "NetLiquidation", "100000.00", "USD"))]
+    ends = {"positionMultiEnd": em.position_multi_end(v, 3), "accountUpdateMultiEnd": em.account_update_multi_end(v, 4),
+            "accountSummaryEnd": em.account_summary_end(v, 6),
+            "securityDefinitionOptionParameterEnd": em.sec_def_opt_params_end(v, 11)}
+    for name, fields in ends.items():
+        assert [c[0] for c in decode(v, fields)] == [name]
+    unset = 1.7976931348623157e308  # a P&L figure TWS does not know yet
+    assert decode(v, em.pnl(v, 8, -12.5, None, 3.0)) == [("pnl", (8, -12.5, unset, 3.0))]
+    assert decode(v, em.pnl_single(v, 8, Decimal(-3), 12.0, 100.25, None, 15100.0)) == [
+        ("pnlSingle", (8, Decimal(-3), 12.0, 100.25, unset, 15100.0))]
+    ((_, (req_id, found)),) = decode(v, em.symbol_samples(v, 10, [by_con_id(AAPL), by_con_id(EURUSD)]))
+    assert [(d.contract.conId, d.contract.primaryExchange, d.contract.currency, d.derivativeSecTypes)
+            for d in found] == [(AAPL, "NASDAQ", "USD", ["OPT"]), (EURUSD, "IDEALPRO", "USD", [])]
+    described = v >= versions.BOND_ISSUERID
+    assert [d.contract.description for d in found] == (
+        ["APPLE INC", "European Monetary Union Euro"] if described else ["", ""])
+    ((_, chain),) = decode(v, em.sec_def_opt_params(v, 11, "SMART", AAPL, "AAPL", "100", ["20261218", "20270115"],
+                                                   [250.0, 262.5]))
+    assert chain == (11, "SMART", AAPL, "AAPL", "100", {"20261218", "20270115"}, {250.0, 262.5})
+    assert decode(v, em.user_info(v, 12, "")) == [("userInfo", (12, ""))]
+
+
 @pytest.mark.parametrize("version", [versions.MIN_SUPPORTED, versions.TEXT_LAST])
 def test_unversioned_frames_decode(version: int) -> None:
     v = version
