@@ -22,12 +22,16 @@ COMMISSION_REPORT, ORDER_BOUND, COMPLETED_ORDER, COMPLETED_ORDERS_END = 59, 100,
 _TWS_DEFAULTS = {"volatilityType": 0, "deltaNeutralOrderType": "None", "deltaNeutralConId": 0,
                  "deltaNeutralShortSaleSlot": 0, "referencePriceType": 0, "clearingIntent": "IB"}
 _OPEN_DEFAULTS = {**_TWS_DEFAULTS, "adjustedOrderType": "None", "adjustableTrailingUnit": 0}
-_COMPLETED_DEFAULTS = {**_TWS_DEFAULTS, "routeMarketableToBbo": 0,
-                       "shareholder": "Not an insider or substantial shareholder"}
+_COMPLETED_DEFAULTS = {**_TWS_DEFAULTS, "shareholder": "Not an insider or substantial shareholder"}
 _PEG_BENCH = {"referenceContractId": 0, "peggedChangeAmount": 0.0, "referenceChangeAmount": 0.0}
 _MARGINS = ("initMarginBefore", "maintMarginBefore", "equityWithLoanBefore", "initMarginChange",
             "maintMarginChange", "equityWithLoanChange", "initMarginAfter", "maintMarginAfter",
             "equityWithLoanAfter")
+
+
+def _tri_state(value: bool | None) -> int | None:
+    """A yes / no / TWS-decides attribute as the Order message's int: 1, 0, or absent."""
+    return None if value is None else int(value)
 
 
 def is_peg_bench(spec: OrderSpec) -> bool:
@@ -57,16 +61,23 @@ def _order(order: SimOrder, completed: bool) -> dict[str, object]:
         "sweepToFill": s.sweep_to_fill or None, "allOrNone": s.all_or_none or None, "minQty": s.min_qty,
         "ocaType": s.oca_type or 3, "triggerMethod": s.trigger_method, "trailStopPrice": trail,
         "trailingPercent": s.trailing_percent, "notHeld": s.not_held or None,
-        "algoStrategy": s.algo_strategy or None,
-        "cashQty": float(s.cash_qty or 0.0), "dontUseAutoPriceForHedge": s.dont_use_auto_price_for_hedge or None,
+        "algoStrategy": s.algo_strategy or None, "cashQty": float(s.cash_qty or 0.0),
+        "dontUseAutoPriceForHedge": s.dont_use_auto_price_for_hedge or None,
         "customerAccount": s.customer_account or None, "professionalCustomer": s.professional_customer or None,
         "imbalanceOnly": s.imbalance_only or None,
+        # what only a protobuf client can ask for (216 on), echoed as TWS holds it
+        "deactivate": s.deactivate or None, "postOnly": s.post_only or None,
+        "allowPreOpen": s.allow_pre_open or None, "ignoreOpenAuction": s.ignore_open_auction or None,
+        "routeMarketableToBbo": _tri_state(s.route_marketable_to_bbo),
+        "seekPriceImprovement": _tri_state(s.seek_price_improvement), "whatIfType": s.what_if_type,
+        "hedgeMaxSize": s.hedge_max_size, "conditionsIncludeOvernight": s.conditions_include_overnight or None,
     }
     if is_peg_bench(s):
         out.update(_PEG_BENCH)
     if completed:
         out["filledQuantity"] = fmt_decimal(order.filled)
         out.update(_COMPLETED_DEFAULTS)
+        out["routeMarketableToBbo"] = int(bool(s.route_marketable_to_bbo))  # 0, as the text form, when unset
     else:
         out.update(clientId=order.client_id, parentId=s.parent_id, blockOrder=s.block_order or None,
                    whatIf=s.what_if or None,

@@ -32,7 +32,8 @@ from blotter.sim.frames import Message, Proto, frame_message, message_id
 from blotter.sim.instruments import INSTRUMENTS, MARKET_RULES, by_con_id
 from blotter.sim.proto_schema import MESSAGES
 from tests.ibdecode import RecordingWrapper, decode
-from tests.sim.test_encode_orders import FILLS, ORDERS, _check_order
+from tests.sim.test_encode_orders import AAPL as AAPL_STOCK
+from tests.sim.test_encode_orders import FILLS, ORDERS, _check_order, _order
 from tests.sim.test_encode_orders import _discover_ibapi_params_once  # noqa: F401  (autouse: Decoder() is slow)
 
 Call = tuple[str, tuple[Any, ...]]
@@ -138,6 +139,14 @@ def _is(text: Any, pb: Any) -> Callable[[Any, Any], bool]:
     return lambda t, p: (t, p) == (text, pb)
 
 
+def _protobuf_only(text: Any, pb: Any) -> bool:
+    """Text has no such field (ibapi's default); protobuf echoes what the client asked for."""
+    return (text is False or text is None or text == UNSET_INTEGER) and pb != text
+
+
+_ASKED_IN_PROTOBUF = ("deactivate", "postOnly", "allowPreOpen", "ignoreOpenAuction", "routeMarketableToBbo",
+                      "seekPriceImprovement", "whatIfType", "conditionsIncludeOvernight")
+
 # (callback(argument).field) -> (why the protobuf form differs, the pair of values it may differ by)
 DIFFERENCES: dict[str, tuple[str, Callable[[Any, Any], bool]]] = {
     # TWS's null markers in the text form: in protobuf the field is absent, and ibapi gives its default.
@@ -165,6 +174,9 @@ DIFFERENCES: dict[str, tuple[str, Callable[[Any, Any], bool]]] = {
         "no yield (not a bond): ibapi's protobuf reader gives 0.0 for the absent field", _is(UNSET_DOUBLE, 0.0)),
     "contractDetails(contractDetails).secIdList": ("no ISIN: ibapi's protobuf reader makes an empty list",
                                                    _is(None, [])),
+    **{f"{kind}(order).{field}": ("an order attribute only a protobuf client can set (216 on): the text form "
+                                  "has no field for it", _protobuf_only)
+       for kind in ("openOrder", "completedOrder") for field in _ASKED_IN_PROTOBUF},
     "openOrder(order).smartComboRoutingParams": ("ibapi's protobuf reader makes an empty list", _is(None, [])),
     "completedOrder(order).smartComboRoutingParams": ("ibapi's protobuf reader makes an empty list",
                                                       _is(None, [])),
@@ -176,9 +188,16 @@ DIFFERENCES: dict[str, tuple[str, Callable[[Any, Any], bool]]] = {
 Encoder = Callable[[int], Message]
 
 
+# An order placed by a protobuf client with what only it can ask for.
+PROTOBUF_ORDER = _order(9, AAPL_STOCK, total_quantity=Decimal(100), order_type="LMT", lmt_price=150.0, deactivate=True,
+                        post_only=True, allow_pre_open=True, ignore_open_auction=True, route_marketable_to_bbo=True,
+                        seek_price_improvement=False, what_if_type=1, hedge_max_size=5,
+                        conditions_include_overnight=True)
+
+
 def _samples() -> dict[str, Encoder]:
     out: dict[str, Encoder] = {}
-    for name, o in ORDERS.items():
+    for name, o in {**ORDERS, "protobuf-only": PROTOBUF_ORDER}.items():
         out |= {f"openOrder-{name}": lambda ver, o=o: eo.open_order(ver, o),
                 f"completedOrder-{name}": lambda ver, o=o: eo.completed_order(ver, o),
                 f"orderStatus-{name}": lambda ver, o=o: eo.order_status(ver, o, 151.0),
@@ -321,6 +340,16 @@ def test_the_orders_reach_ibapi_whole_at_226() -> None:
         _check_order(contract, order, sim)
         assert (order.totalQuantity, order.filledQuantity) == (sim.remaining, sim.filled)
         assert (state.completedTime, state.completedStatus) == (sim.state.completed_time, sim.state.completed_status)
+
+
+def test_what_only_a_protobuf_client_asks_for_comes_back_to_it() -> None:
+    for message in (eo.open_order(226, PROTOBUF_ORDER), eo.completed_order(226, PROTOBUF_ORDER)):
+        order = proto_calls(226, message)[0][1][-2]
+        assert (order.deactivate, order.postOnly, order.allowPreOpen, order.ignoreOpenAuction) == (True,) * 4
+        assert (order.routeMarketableToBbo, order.seekPriceImprovement, order.whatIfType) == (1, 0, 1)
+        assert order.conditionsIncludeOvernight is True
+    order = proto_calls(226, eo.open_order(226, ORDERS["lmt-day"]))[0][1][2]
+    assert (order.routeMarketableToBbo, order.seekPriceImprovement, order.whatIfType) == (None, None, UNSET_INTEGER)
 
 
 def test_an_open_order_without_its_parts_is_dropped_by_ibapi() -> None:
