@@ -18,12 +18,13 @@ from blotter.sim.wire import fmt_decimal
 ORDER_STATUS, OPEN_ORDER, EXECUTION_DATA, OPEN_ORDER_END, EXECUTION_DATA_END = 3, 5, 11, 53, 55
 COMMISSION_REPORT, ORDER_BOUND, COMPLETED_ORDER, COMPLETED_ORDERS_END = 59, 100, 101, 102
 
-# What TWS writes for the order fields the simulator does not model, as its text form has them.
+# What TWS writes for the order fields the simulator does not model, as its text form has them:
+# the same in every order, so encoded once.
 _TWS_DEFAULTS = {"volatilityType": 0, "deltaNeutralOrderType": "None", "deltaNeutralConId": 0,
                  "deltaNeutralShortSaleSlot": 0, "referencePriceType": 0, "clearingIntent": "IB"}
-_OPEN_DEFAULTS = {**_TWS_DEFAULTS, "adjustedOrderType": "None", "adjustableTrailingUnit": 0}
-_COMPLETED_DEFAULTS = {**_TWS_DEFAULTS, "shareholder": "Not an insider or substantial shareholder"}
-_PEG_BENCH = {"referenceContractId": 0, "peggedChangeAmount": 0.0, "referenceChangeAmount": 0.0}
+_OPEN_DEFAULTS = Encoded("Order", {**_TWS_DEFAULTS, "adjustedOrderType": "None", "adjustableTrailingUnit": 0})
+_COMPLETED_DEFAULTS = Encoded("Order", {**_TWS_DEFAULTS, "shareholder": "Not an insider or substantial shareholder"})
+_PEG_BENCH = Encoded("Order", {"referenceContractId": 0, "peggedChangeAmount": 0.0, "referenceChangeAmount": 0.0})
 _MARGINS = ("initMarginBefore", "maintMarginBefore", "equityWithLoanBefore", "initMarginChange",
             "maintMarginChange", "equityWithLoanChange", "initMarginAfter", "maintMarginAfter",
             "equityWithLoanAfter")
@@ -39,7 +40,7 @@ def is_peg_bench(spec: OrderSpec) -> bool:
     return spec.order_type in ("PEG BENCH", "PEGBENCH")
 
 
-def _order(order: SimOrder, completed: bool) -> dict[str, object]:
+def _order(order: SimOrder, completed: bool) -> Encoded:
     """The Order sub-message shared by openOrder and completedOrder. completedOrder leaves out what
     its text form leaves out (clientId, parentId, blockOrder, ...) and reports what is left to fill as
     totalQuantity, with filledQuantity beside it."""
@@ -72,18 +73,16 @@ def _order(order: SimOrder, completed: bool) -> dict[str, object]:
         "seekPriceImprovement": _tri_state(s.seek_price_improvement), "whatIfType": s.what_if_type,
         "hedgeMaxSize": s.hedge_max_size, "conditionsIncludeOvernight": s.conditions_include_overnight or None,
     }
-    if is_peg_bench(s):
-        out.update(_PEG_BENCH)
     if completed:
         out["filledQuantity"] = fmt_decimal(order.filled)
-        out.update(_COMPLETED_DEFAULTS)
         out["routeMarketableToBbo"] = int(bool(s.route_marketable_to_bbo))  # 0, as the text form, when unset
+        fixed = _COMPLETED_DEFAULTS
     else:
         out.update(clientId=order.client_id, parentId=s.parent_id, blockOrder=s.block_order or None,
-                   whatIf=s.what_if or None,
-                   usePriceMgmtAlgo=int(bool(s.use_price_mgmt_algo)), includeOvernight=s.include_overnight or None)
-        out.update(_OPEN_DEFAULTS)
-    return out
+                   whatIf=s.what_if or None, usePriceMgmtAlgo=int(bool(s.use_price_mgmt_algo)),
+                   includeOvernight=s.include_overnight or None)
+        fixed = _OPEN_DEFAULTS
+    return Encoded("Order", out, fixed, _PEG_BENCH) if is_peg_bench(s) else Encoded("Order", out, fixed)
 
 
 def _open_order_state(order: SimOrder) -> dict[str, object]:
@@ -105,7 +104,7 @@ def _open_order_state(order: SimOrder) -> dict[str, object]:
 def open_order(order: SimOrder) -> Proto:
     return Proto(OPEN_ORDER, "OpenOrder", {
         "orderId": order.order_id, "contract": contract(order.instrument, order.instrument.exchange),
-        "order": Encoded("Order", _order(order, completed=False)),
+        "order": _order(order, completed=False),
         "orderState": Encoded("OrderState", _open_order_state(order))})
 
 
@@ -113,7 +112,7 @@ def completed_order(order: SimOrder) -> Proto:
     st = order.state
     return Proto(COMPLETED_ORDER, "CompletedOrder", {
         "contract": contract(order.instrument, order.instrument.exchange),
-        "order": Encoded("Order", _order(order, completed=True)),
+        "order": _order(order, completed=True),
         "orderState": {"status": st.status or None, "completedTime": st.completed_time or None,
                        "completedStatus": st.completed_status or None}})
 

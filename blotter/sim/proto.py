@@ -79,13 +79,20 @@ def fields_of(name: str) -> tuple[str, ...]:
 class Encoded(dict):
     """A sub-message's values, encoded once where it is made (with `encoder`): what is fixed (an
     instrument's contract) is spliced into every message that carries it as these bytes. It compares,
-    prints and records (as JSON) as the dict of its values, None for a field left out."""
+    prints and records (as JSON) as the dict of its values, None for a field left out.
+
+    `fixed` are parts of the same message encoded before (values every such message shares), their
+    bytes appended as they are: protobuf takes a message's fields in any order."""
 
     __slots__ = ("data",)
 
-    def __init__(self, name: str, values: Mapping[str, Any]) -> None:
+    def __init__(self, name: str, values: Mapping[str, Any], *fixed: Encoded) -> None:
         super().__init__(values)
-        self.data = encoder(name)(values)
+        data = encoder(name)(values)
+        for part in fixed:
+            self.update(part)
+            data += part.data
+        self.data = data
 
 
 def encode(name: str, values: Mapping[str, Any]) -> bytes:
@@ -151,6 +158,7 @@ def _map_entry(key: str, value: str) -> bytes:
 _STRING, _INT, _FLOAT, _BOOL, _OTHER = range(5)
 _SCALAR_KINDS = {"string": _STRING, "int32": _INT, "int64": _INT, "double": _FLOAT, "bool": _BOOL}
 _ENCODERS: dict[str, Callable[[Mapping[str, Any]], bytes]] = {}
+_MINUS_ONE = _varint(-1)
 
 
 def encoder(name: str) -> Callable[[Mapping[str, Any]], bytes]:
@@ -187,6 +195,8 @@ def encoder(name: str) -> Callable[[Mapping[str, Any]], bytes]:
             elif kind == _INT:
                 if 0 <= value < 0x80:
                     out.append(value)
+                elif value == -1:  # TWS's "none" of many ints (exempt code, a pushed execution's request)
+                    out += _MINUS_ONE
                 else:
                     out += _varint(value)
             elif kind == _FLOAT:
