@@ -269,18 +269,6 @@ def _samples() -> dict[str, Encoder]:
 SAMPLES = _samples()
 
 
-def test_the_oracle_is_ibs_own_client() -> None:
-    """The blotter's faster readers are installed into ibapi only when the blotter asks: here every
-    message goes through IB's code alone."""
-    from ibapi import orderdecoder
-
-    assert all(m.__module__ == "ibapi.utils" for m in (ib_decoder.decode, orderdecoder.decode))
-    methods = {name: f for name, f in vars(Decoder).items() if inspect.isfunction(f)}
-    del methods["discoverParams"]  # the module fixture's shortcut, which keeps ibapi's tables as they are
-    assert all(f.__module__ == "ibapi.decoder" for f in methods.values())
-    assert ib_decoder.decodeOrder.__module__ == "ibapi.decoder_utils"
-
-
 def test_every_message_the_simulator_sends_is_sampled_and_turns_protobuf() -> None:
     """Each sample is text at 200 and protobuf at 226, and together they cover every message id that
     versions.PROTOBUF_MESSAGES lists and the simulator sends."""
