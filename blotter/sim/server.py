@@ -24,9 +24,9 @@ from blotter.sim import versions
 from blotter.sim.engine import (
     BoundNotice, Broker, CommissionNotice, ErrorNotice, FillNotice, Notice, OrderNotice,
 )
-from blotter.sim.frames import Incoming
+from blotter.sim.frames import Incoming, Message
 from blotter.sim.market import Market, SimClock
-from blotter.sim.model import ContractSpec, OrderSpec, SimOrder
+from blotter.sim.model import ContractSpec, Fill, OrderSpec, SimOrder
 from blotter.sim.record import Recorder
 from blotter.sim.session import Session
 
@@ -391,35 +391,64 @@ class SimServer:
             self._flood(s)
 
     def _on_ReqPositions(self, s: Session, r: rq.ReqPositions) -> None:
+        s.positions_stream = True
         for h in portfolio.holdings(self.broker, self.market):
-            s.send(em.position(s.version, h.account, h.instrument, h.qty, h.avg_cost * h.multiplier))
+            s.send(self._position(s, h))
         s.send(em.position_end(s.version))
 
     def _on_CancelPositions(self, s: Session, r: rq.CancelPositions) -> None:
-        pass
+        s.positions_stream = False
 
     def _on_ReqPositionsMulti(self, s: Session, r: rq.ReqPositionsMulti) -> None:
-        for h in portfolio.holdings(self.broker, self.market, self._account_of(r.account)):
-            s.send(em.position_multi(s.version, r.req_id, h.account, r.model_code, h.instrument, h.qty,
-                                     h.avg_cost * h.multiplier))
+        account = self._account_of(r.account)
+        s.position_multi_streams[r.req_id] = (account, r.model_code)
+        for h in portfolio.holdings(self.broker, self.market, account):
+            s.send(self._position(s, h, r.req_id, r.model_code))
         s.send(em.position_multi_end(s.version, r.req_id))
 
     def _on_CancelPositionsMulti(self, s: Session, r: rq.CancelPositionsMulti) -> None:
-        pass
+        s.position_multi_streams.pop(r.req_id, None)
 
     def _on_ReqAccountUpdates(self, s: Session, r: rq.ReqAccountUpdates) -> None:
         if not r.subscribe:
+            s.account_stream = None
             return
-        account = self._account_of(r.acct_code)
+        account = s.account_stream = self._account_of(r.acct_code)
         for key, value, currency in portfolio.account_values(self.broker, self.market, account):
             s.send(em.account_value(s.version, key, value, currency, account))
         for h in portfolio.holdings(self.broker, self.market, account, open_only=True):
-            s.send(em.portfolio_value(s.version, h.instrument, h.qty, h.price, h.value, h.avg_cost * h.multiplier,
-                                      h.unrealized, portfolio.realized(self.broker, account, h.instrument.con_id),
-                                      account))
+            s.send(self._portfolio_line(s, h))
         local = self.clock.now().replace(tzinfo=timezone.utc).astimezone(EASTERN)
         s.send(em.account_time(s.version, local.strftime("%H:%M")))
         s.send(em.account_download_end(s.version, account))
+
+    def _position(self, s: Session, h: portfolio.Holding, req_id: int | None = None, model_code: str = "") -> Message:
+        """A position line (of reqPositions, or of reqPositionsMulti's `req_id`), with the cost per contract."""
+        cost = h.avg_cost * h.multiplier
+        if req_id is None:
+            return em.position(s.version, h.account, h.instrument, h.qty, cost)
+        return em.position_multi(s.version, req_id, h.account, model_code, h.instrument, h.qty, cost)
+
+    def _portfolio_line(self, s: Session, h: portfolio.Holding) -> Message:
+        return em.portfolio_value(s.version, h.instrument, h.qty, h.price, h.value, h.avg_cost * h.multiplier,
+                                  h.unrealized, portfolio.realized(self.broker, h.account, h.instrument.con_id),
+                                  h.account)
+
+    def _send_position_change(self, fill: Fill) -> None:
+        """After a fill TWS pushes the changed position to every session subscribed to positions or to
+        the account's updates, whichever client placed the order."""
+        held = portfolio.holdings(self.broker, self.market, fill.account, fill.instrument.con_id)
+        if not held:
+            return
+        h = held[0]
+        for s in self._sessions_of(lambda cid: True):
+            if s.positions_stream:
+                s.send(self._position(s, h))
+            for req_id, (account, model_code) in s.position_multi_streams.items():
+                if account == h.account:
+                    s.send(self._position(s, h, req_id, model_code))
+            if s.account_stream == h.account:
+                s.send(self._portfolio_line(s, h))
 
     def _on_ReqAccountUpdatesMulti(self, s: Session, r: rq.ReqAccountUpdatesMulti) -> None:
         account = self._account_of(r.account)
@@ -505,6 +534,7 @@ class SimServer:
             elif isinstance(notice, FillNotice):
                 for s in self._sessions_of(lambda cid: self.routing.sees_owner(cid, notice.fill.client_id)):
                     s.send(eo.exec_details(s.version, -1, notice.fill))
+                self._send_position_change(notice.fill)
             elif isinstance(notice, CommissionNotice):
                 for s in self._sessions_of(lambda cid: self.routing.sees_owner(cid, notice.fill.client_id)):
                     s.send(eo.commission_report(s.version, notice.fill))

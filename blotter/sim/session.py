@@ -69,6 +69,10 @@ class Session:
         self.market_data_type = 1
         self.subscriptions: dict[int, int] = {}  # reqId -> conId
         self.pnl_streams: dict[int, tuple[str, int | None]] = {}  # reqId -> (account, conId or None: the account's)
+        # subscriptions that positions changed by a fill are pushed to
+        self.positions_stream = False  # reqPositions, until cancelPositions
+        self.position_multi_streams: dict[int, tuple[str, str]] = {}  # reqId -> (account, model code)
+        self.account_stream: str | None = None  # the account of reqAccountUpdates
         self.rate = RateLimit(server.config.rate_limit, server.config.max_rate_violations)
         self._buf = bytearray()
         self._delayed: asyncio.Queue[tuple[float, bytes]] | None = None

@@ -149,8 +149,9 @@ class Lifecycle:
         self.wait("accountSummaryEnd", lambda r: r == 9003)
         c.reqPnL(9004, account, "")
         self.wait("pnl", lambda r, *a: r == 9004)
-        c.reqUserInfo(9005)
-        self.wait("userInfo", lambda r, *a: r == 9005)
+        if version >= 167:  # ibapi sends reqUserInfo from MIN_SERVER_VER_USER_INFO on
+            c.reqUserInfo(9005)
+            self.wait("userInfo", lambda r, *a: r == 9005)
         c.reqMatchingSymbols(9006, "AAP")
         self.wait("symbolSamples", lambda r, *a: r == 9006)
         c.reqSecDefOptParams(9007, "AAPL", "", "STK", 265598)
@@ -172,11 +173,14 @@ class Lifecycle:
         c.reqOpenOrders()
         self.wait("openOrderEnd")
 
+        # by conId: ibapi 10.37.2 fails to encode a contract with a primary exchange (primaryExch in its schema)
+        traded = Contract()
+        traded.conId, traded.exchange = details.contract.conId, "SMART"
         resting = order_id
         far = round(bids[0] * 0.9, 2)
-        c.placeOrder(resting, details.contract, limit("BUY", 100, far))
+        c.placeOrder(resting, traded, limit("BUY", 100, far))
         self.wait("orderStatus", lambda i, s, *a: i == resting and s == "Submitted")
-        c.placeOrder(resting, details.contract, limit("BUY", 100, round(far - 1, 2)))
+        c.placeOrder(resting, traded, limit("BUY", 100, round(far - 1, 2)))
         self.wait("openOrder", lambda i, ct, o, st: i == resting and abs(o.lmtPrice - (far - 1)) < 1e-9)
         c.cancelOrder(resting, OrderCancel())
         self.wait("orderStatus", lambda i, s, *a: i == resting and s == "Cancelled")
@@ -184,7 +188,7 @@ class Lifecycle:
         marketable = resting + 1
         market = Order()
         market.action, market.orderType, market.totalQuantity, market.tif = "BUY", "MKT", Decimal(100), "DAY"
-        c.placeOrder(marketable, details.contract, market)
+        c.placeOrder(marketable, traded, market)
         [(_, _, execution)] = self.wait("execDetails", lambda r, ct, e: e.orderId == marketable)
         self.wait("commissionAndFeesReport", lambda r: r.execId == execution.execId)
         self.wait("orderStatus", lambda i, s, *a: i == marketable and s == "Filled")
