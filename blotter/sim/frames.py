@@ -41,7 +41,7 @@ Message = Union[list[str], Proto]
 def frame_message(version: int, message: Message) -> bytes:
     """One message as a length-prefixed frame, laid out for server version `version`."""
     if type(message) is Proto:
-        payload = _ID.pack(message.msg_id + PROTOBUF_ID_OFFSET) + proto.encode(message.name, message.values)
+        payload = _ID.pack(message.msg_id + PROTOBUF_ID_OFFSET) + proto.encoder(message.name)(message.values)
         return _LEN.pack(len(payload)) + payload
     if version < PROTOBUF:
         return frame(message)  # type: ignore[arg-type]
@@ -55,11 +55,11 @@ def message_id(message: Message) -> int:
     return message.msg_id if type(message) is Proto else int(message[0])  # type: ignore[union-attr,index]
 
 
-def recordable(message: Message) -> Any:
-    """A message as a JSON value for the recorder: text fields, or the protobuf message's name and values."""
+def recordable(message: Message) -> dict[str, Any]:
+    """A message for the recorder's JSON lines: its id, and its text fields or protobuf name and values."""
     if type(message) is Proto:
         return {"id": message.msg_id, "protobuf": message.name, "values": message.values}  # type: ignore[union-attr]
-    return message
+    return {"id": int(message[0]), "fields": message}  # type: ignore[index]
 
 
 class Incoming:
@@ -73,6 +73,17 @@ class Incoming:
     @property
     def is_protobuf(self) -> bool:
         return self.protobuf is not None
+
+    def recordable(self, schema: str | None) -> dict[str, Any]:
+        """As `recordable` gives a message; protobuf as its values where `schema` reads them, else as hex."""
+        if self.protobuf is None:
+            return {"id": self.msg_id, "fields": self.fields}
+        if schema is not None:
+            try:
+                return {"id": self.msg_id, "protobuf": schema, "values": proto.decode(schema, self.protobuf)}
+            except WireError:
+                pass
+        return {"id": self.msg_id, "protobuf_hex": self.protobuf.hex()}
 
 
 def read_payload(version: int, payload: bytes) -> Incoming:

@@ -10,6 +10,7 @@ from typing import IO, TYPE_CHECKING, Any
 from blotter.records import frozen
 from blotter.sim.frames import Incoming, Message, recordable
 from blotter.sim.requests import MSG_NAMES
+from blotter.sim.requests_proto import SCHEMAS
 
 if TYPE_CHECKING:
     from blotter.sim.session import Session
@@ -44,8 +45,7 @@ class Recorder:
             self.received.append(entry)
             self._lock.notify_all()
         if self._file is not None:
-            self._write("in", session, incoming.fields if incoming.fields is not None else
-                        {"id": incoming.msg_id, "protobuf": (incoming.protobuf or b"").hex()})
+            self._write("in", session, incoming.recordable(SCHEMAS.get(incoming.msg_id)))
 
     def sent(self, session: "Session", message: Message) -> None:
         if self._file is not None:
@@ -67,10 +67,10 @@ class Recorder:
         with self._lock:
             return self._named(name)
 
-    def _write(self, direction: str, session: "Session", fields: Any) -> None:
+    def _write(self, direction: str, session: "Session", message: dict[str, Any]) -> None:
         if self._file is not None:
             self._file.write(json.dumps({"t": round(time.time(), 6), "dir": direction, "session": session.number,
-                                         "client": session.client_id, "fields": fields}) + "\n")
+                                         "client": session.client_id, **message}) + "\n")
 
     def close(self) -> None:
         if self._file is not None:

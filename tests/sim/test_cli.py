@@ -39,7 +39,8 @@ def test_demo_serves_a_live_market_with_tws_orders(tmp_path: Path):
         proc.communicate(timeout=10)
     lines = [json.loads(line) for line in record.read_text().splitlines()]
     assert {"in", "out"} <= {line["dir"] for line in lines}
-    assert any(line["dir"] == "in" and line["fields"][0] == "71" for line in lines)  # START_API
+    [start_api] = [line for line in lines if line["dir"] == "in" and line["id"] == 71]
+    assert start_api["values"]["clientId"] == 0  # protobuf at 226, recorded as its values
 
 
 @pytest.mark.parametrize("args, says", [
@@ -47,6 +48,7 @@ def test_demo_serves_a_live_market_with_tws_orders(tmp_path: Path):
     (["--scenario", "nope"], "invalid choice"),
     (["--host", "0.0.0.0"], "loopback only"),
     (["--drop-every", "-1"], "negative"),
+    (["--max-version", "227"], "157..226"),
 ])
 def test_bad_flags_print_one_line_and_exit_2(args, says):
     done = subprocess.run([*SIM, *args], capture_output=True, text=True, timeout=30)
