@@ -118,14 +118,22 @@ def simulator(*args: str, paced: bool = False) -> Iterator[tuple[str, int, subpr
 
 
 def use_linear_reader(linear: bool) -> str:
-    """Give ibapi the blotter's linear reader (or keep its own); returns which one it uses."""
+    """Give IB's own EClient (the bare client) the blotter's linear reader, or keep its own; returns which
+    one it uses. The blotter's Client starts the linear reader itself (its `reader_type`)."""
     from ibapi import reader
 
+    from blotter.ib import _ibapi
+
     if linear:
-        import blotter.ib.reader  # noqa: F401  (installs itself)
-    elif reader.EReader.__module__ != "ibapi.reader":
-        reader.EReader = reader.EReader.__mro__[1]  # back to ibapi's own
+        _ibapi.install_reader_for_ibapi()
     return "linear" if reader.EReader.__module__ != "ibapi.reader" else "stock"
+
+
+def use_blotters_decode() -> None:
+    """Give ibapi the blotter's per-field decode, as the blotter's start-up does (blotter.cli)."""
+    from blotter.ib import _ibapi
+
+    _ibapi.install()
 
 
 FLOOD_CALLBACKS = ("execDetails", "commissionAndFeesReport", "orderStatus", "openOrder")
@@ -188,11 +196,12 @@ class Tap:
 
 
 def session_and_app(host: str, port: int, client_id: int, tap: Tap, **settings: Any):  # type: ignore[no-untyped-def]
-    """A connected Session and a BlotterApp over it (not running yet)."""
+    """A connected Session and a BlotterApp over it (not running yet), ibapi as the blotter runs it."""
     from blotter.config import Settings
     from blotter.ib.session import Session, SessionConfig
     from blotter.ui.app import BlotterApp
 
+    use_blotters_decode()
     session = Session(SessionConfig(host=host, port=port, client_id=client_id, connect_timeout=10), tap.put)
     session.connect()
     from blotter.ui.heap import HeapFreezer

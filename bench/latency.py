@@ -24,7 +24,7 @@ import sys
 import time
 from typing import Any
 
-from _common import FrameClock, Tap, machine, ms, percentile, press, session_and_app, simulator, use_linear_reader
+from _common import FrameClock, Tap, machine, ms, percentile, press, session_and_app, simulator
 
 EXEC_DETAILS = b"11\0"
 EXEC_ID_FIELD = 14  # in execDetails as the simulator (and TWS) writes it
@@ -36,12 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=10.0, help="how long the steady load lasts")
     p.add_argument("--key-every", type=float, default=0.05, help="seconds between key presses")
     args = p.parse_args(argv)
-    use_linear_reader(True)
-    from blotter.ib import reader as linear
+    from blotter.ib._ibapi.client import Client
+    from blotter.ib._ibapi.reader import LinearReader
 
     arrived: dict[str, float] = {}
 
-    class StampingReader(linear.LinearReader):
+    class StampingReader(LinearReader):
         def received(self, messages: list[bytes]) -> None:
             now = time.perf_counter()
             for m in messages:
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
                     arrived[exec_id.rsplit(".", 1)[0]] = now
             super().received(messages)
 
-    linear.ibapi_reader.EReader = StampingReader
+    Client.reader_type = StampingReader  # the blotter's client starts it, in this process only
     after = 3.0
     row_latency: list[float] = []
     key_latency: list[float] = []

@@ -28,7 +28,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from _common import FrameClock, Tap, machine, ms, percentile, press, session_and_app, simulator, use_linear_reader
+from _common import FrameClock, Tap, machine, ms, percentile, press, session_and_app, simulator
 
 CANCEL_ORDER = "4"
 
@@ -53,7 +53,6 @@ def main(argv: list[str] | None = None) -> int:
                    "a p99 of fewer is the slowest one)")
     p.add_argument("--gap", type=float, default=0.1, help="seconds between transmits")
     args = p.parse_args(argv)
-    use_linear_reader(True)
     from blotter.domain import events as ev
 
     pressed: dict[int, float] = {}

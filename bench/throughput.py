@@ -10,13 +10,14 @@ second time (reqCompletedOrders, reqExecutions) and has up to 50 % more messages
 
 - bare: an ibapi EClient whose EWrapper counts the four callbacks and drops them, timed from the
   first flood callback to the 4*N-th; run with ibapi's own field decoding, and again with the
-  blotter's (blotter.ib.decode, `bare_same_decode_*`) to separate the two gains;
+  blotter's (blotter.ib._ibapi.decode, installed: `bare_same_decode_*`) to separate the two gains;
 - blotter: the real Session feeding a headless BlotterApp with every pane mounted (App.run_test),
   timed from the first flood event the bridge hands on to the first moment the Store holds all N
   fills, the queue is empty and the panes have been told.
 
-All use the blotter's linear reader (blotter.ib.reader): ibapi's own is quadratic under a burst and
-does not finish 100,000 fills (`--stock-reader` keeps it, for a small --fills only).
+All use the blotter's linear reader (blotter.ib._ibapi.reader; the bare client is given it by
+install_reader_for_ibapi): ibapi's own is quadratic under a burst and does not finish 100,000 fills
+(`--stock-reader` keeps it on both sides, for a small --fills only).
 
 Prints one JSON object; `ratio` is the blotter's rate over the bare client's with ibapi's own decoding
 (target: >= 0.8), `ratio_same_decode` over the bare client given the blotter's decoding too.
@@ -32,7 +33,8 @@ import time
 from typing import Any
 
 from _common import (
-    TIMEOUT, Tap, bare_decode, machine, rss_mb, session_and_app, simulator, thread_cpu, use_linear_reader,
+    TIMEOUT, Tap, bare_decode, machine, rss_mb, session_and_app, simulator, thread_cpu, use_blotters_decode,
+    use_linear_reader,
 )
 
 FLOOD_TYPES = ("Execution", "Commission", "StatusUpdate", "OpenOrder")
@@ -98,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
         passed = ["--fills", str(args.fills)] + ["--at-connect"] * args.at_connect + ["--stock-reader"] * args.stock_reader
         return in_rounds(args.rounds, passed)
     reader = use_linear_reader(not args.stock_reader)
+    if args.stock_reader:
+        from ibapi.reader import EReader
+
+        from blotter.ib._ibapi.client import Client
+        Client.reader_type = EReader  # the blotter's client too, in this process only
     want = 4 * args.fills
     after = "start" if args.at_connect else "executions"
     sim_args = ("--scenario", "flood", "--fills", str(args.fills), "--flood-after", after)
@@ -105,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only != "blotter":
         for key in ("bare_msgs_per_s", "bare_same_decode_msgs_per_s"):
             if key == "bare_same_decode_msgs_per_s":
-                import blotter.ib.decode  # noqa: F401  (installs itself in ibapi, for the rest of this process)
+                use_blotters_decode()  # for the rest of this process
             with simulator(*sim_args) as (host, port, _):
                 t0, t1 = bare_decode(host, port, want, ask_executions=not args.at_connect)
             out[key] = round((want - 1) / (t1 - t0))

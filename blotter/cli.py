@@ -157,6 +157,7 @@ def _live(settings: Settings, heap: "HeapFreezer") -> int:
 
 
 def _connected(settings: Settings, heap: "HeapFreezer", sim: "SimProcess | None") -> int:
+    from blotter.ib import _ibapi
     from blotter.ib.connect import ConnectError
     from blotter.ib.session import Session, SessionConfig
     from blotter.journal import Archive, Journal, data_dir, day_of
@@ -165,6 +166,7 @@ def _connected(settings: Settings, heap: "HeapFreezer", sim: "SimProcess | None"
 
     if sim is not None:  # waits for its port, if it has not said it yet (SimStartError: see _live)
         settings = replace(settings, host="127.0.0.1", port=sim.port())
+    _ibapi.install()  # the blotter's replacements of ibapi internals, before the session's first decode
     events: queue.SimpleQueue[Any] = queue.SimpleQueue()
     session = Session(SessionConfig(host=settings.host, port=settings.port, client_id=settings.client_id,
                                     master_client_id=settings.master_client_id, rate=settings.rate,

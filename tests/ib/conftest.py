@@ -1,4 +1,6 @@
-"""Fixtures for the blotter's session against the simulated TWS: events collected for waiting on."""
+"""Fixtures for the blotter's session against the simulated TWS: events collected for waiting on, and
+the blotter's replacements of ibapi internals installed for each test as the blotter's start-up
+installs them, and removed after it (tests/ui and tests/journal take `blotter_ibapi` from here too)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,17 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from blotter.ib import _ibapi
 from blotter.ib.session import Session, SessionConfig
 
 WAIT = 15.0
+
+
+@pytest.fixture(autouse=True)
+def blotter_ibapi() -> Iterator[None]:
+    """ibapi as the blotter runs it (blotter.ib._ibapi.install()) for the test, and as it was after it."""
+    with _ibapi.installed():
+        yield
 
 
 class Events:

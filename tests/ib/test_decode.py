@@ -1,4 +1,4 @@
-"""blotter.ib.decode reads every field exactly as ibapi's own decode does, only faster."""
+"""blotter.ib._ibapi.decode reads every field exactly as ibapi's own decode does, only faster."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings, strategies as st
-from ibapi import decoder as ibapi_decoder
-from ibapi import orderdecoder as ibapi_orderdecoder
 from ibapi.utils import BadMessage
 
-from blotter.ib.decode import IBAPI_DECODE, decode
+from blotter.ib._ibapi.decode import IBAPI_DECODE, decode
 
 TYPES = (str, int, float, bool, Decimal)
 SPECIAL = [b"", b"0", b"1", b"-1", b"2147483647", b"9223372036854775807", b"-9223372036854775808",
@@ -52,15 +50,8 @@ def test_a_message_that_runs_out_of_fields_is_a_bad_message_as_in_ibapi() -> Non
         decode(int, iter(()))
 
 
-def test_ibapi_decodes_with_it_once_blotter_ib_is_imported() -> None:
-    import blotter.ib.connect  # noqa: F401  (the import that installs it in the app)
-
-    assert ibapi_decoder.decode is decode
-    assert ibapi_orderdecoder.decode is decode
-
-
 def test_repeated_short_fields_are_one_object_and_what_is_kept_stays_bounded() -> None:
-    from blotter.ib import decode as module
+    from blotter.ib._ibapi import decode as module
 
     def twice(the_type: Any, field: bytes) -> tuple[Any, Any]:
         return decode(the_type, iter((field,))), decode(the_type, iter((field,)))

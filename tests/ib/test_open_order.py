@@ -1,4 +1,4 @@
-"""The blotter reads an openOrder exactly as ibapi's own decoder does (blotter.ib.open_order, through
+"""The blotter reads an openOrder exactly as ibapi's own decoder does (blotter.ib._ibapi.open_order, through
 Client._decode): the same openOrder call with the same Contract, Order and OrderState, attribute by
 attribute, or the same error, for the simulator's orders at every version, real TWS frames and
 damaged messages."""
@@ -15,8 +15,8 @@ from ibapi import comm
 from ibapi.decoder import Decoder
 from ibapi.wrapper import EWrapper
 
-from blotter.ib.client import Client
-from blotter.ib.open_order import open_order
+from blotter.ib._ibapi.client import Client
+from blotter.ib._ibapi.open_order import open_order
 from tests.sim.test_encode_orders import CAPTURES, ORDERS, VERSIONS
 from blotter.sim import encode_orders as enc
 
@@ -222,7 +222,7 @@ def test_the_fields_orders_repeat_are_one_object_for_a_day_of_orders() -> None:
     from blotter.ib.convert import order_fields
 
     raw = message(enc.open_order(VERSIONS[-1], ORDERS["forex"]))
-    # each message read from the socket is split into fields of its own, as blotter.ib.client does
+    # each message read from the socket is split into fields of its own, as blotter.ib._ibapi.client does
     first, again = (order_fields(open_order(raw.decode("ascii").split("\0")[1:-1], VERSIONS[-1])[2])
                     for _ in range(2))
     assert first == again

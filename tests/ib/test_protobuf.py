@@ -23,7 +23,7 @@ from ibapi.server_versions import MAX_CLIENT_VER
 
 from blotter.domain import events as ev
 from blotter.ib.bridge import Bridge
-from blotter.ib.client import Client
+from blotter.ib._ibapi.client import Client
 
 VERSION = MAX_CLIENT_VER
 

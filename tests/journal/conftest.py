@@ -13,6 +13,7 @@ import pytest
 from blotter.domain.store import Store
 from blotter.journal import Archive, Journal, day_of
 from blotter.journal.db import file_for
+from tests.ib.conftest import blotter_ibapi  # noqa: F401  (autouse: ibapi as the blotter runs it)
 from tests.ib.test_core import Core
 
 ACCOUNT = "DU1234567"

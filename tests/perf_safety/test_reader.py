@@ -14,8 +14,8 @@ import threading
 import pytest
 from ibapi import reader as ibapi_reader
 
-from blotter.ib import reader
-from blotter.ib.reader import LinearReader, frames
+from blotter.ib import _ibapi
+from blotter.ib._ibapi.reader import LinearReader, frames
 
 
 def frame(payload: bytes) -> bytes:
@@ -107,18 +107,19 @@ def test_frames_takes_complete_frames_only_and_skips_empty_ones() -> None:
     assert bytes(buf) == frame(b"def")[:5]
 
 
-def test_ibapi_builds_the_linear_reader_and_a_flood_arrives_complete() -> None:
-    """The real client against the simulator's flood: every message decoded once, in order."""
+def test_ibapi_builds_the_linear_reader_when_asked_and_a_flood_arrives_complete() -> None:
+    """IB's own client against the simulator's flood: every message decoded once, in order."""
     from tests.conftest import make_sim
     from tests.ibclient import IBClient
 
-    assert ibapi_reader.EReader is LinearReader
     fills = 1_500
     sim = make_sim(scenario="flood", flood_fills=fills)
     client = IBClient()
     try:
-        client.start(sim.port, 1)
-        assert isinstance(client.reader, reader.LinearReader)
+        with _ibapi.installed(reader_for_ibapi=True):
+            assert ibapi_reader.EReader is LinearReader
+            client.start(sim.port, 1)
+        assert isinstance(client.reader, LinearReader)
         client.wait_for("commissionAndFeesReport", count=fills, timeout=120)
         client.wait_for("execDetails", lambda req, c, e: req == -1, count=fills, timeout=120)
         ids = [e.execId for _, c, e in client.args("execDetails")]

@@ -19,6 +19,7 @@ from blotter.ib.session import Session, SessionConfig
 from blotter.sim.server import SimServer
 from blotter.ui.app import BlotterApp
 from tests.conftest import make_sim
+from tests.ib.conftest import blotter_ibapi  # noqa: F401  (autouse: ibapi as the blotter runs it)
 
 FIXED = 1_795_186_800.0  # 2026-11-20 15:00:00 UTC (10:00 in New York), what the blotter's clock says in every screenshot
 SIZE = (120, 36)

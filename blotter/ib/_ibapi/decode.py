@@ -7,8 +7,8 @@ ibapi's decoding time, measured with cProfile on the simulator's flood (bench/RE
 
 `decode` here returns exactly what ibapi's returns, for every type and flag it is called with, and
 raises the same kinds of error for a field it cannot read (tests/ib/test_decode.py compares the two
-on generated fields). Types it does not know go to ibapi's own. Importing this module installs it in
-the ibapi modules that took `decode` by name, the way blotter.ib.reader installs the linear reader.
+on generated fields). Types it does not know go to ibapi's own. ibapi's decoders call it by
+module-global name, so it takes effect only through blotter.ib._ibapi.install().
 """
 
 from __future__ import annotations
@@ -16,9 +16,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Iterator
 
-from ibapi import decoder as ibapi_decoder
-from ibapi import order_condition as ibapi_order_condition
-from ibapi import orderdecoder as ibapi_orderdecoder
 from ibapi import utils as ibapi_utils
 from ibapi.const import DOUBLE_INFINITY, UNSET_DECIMAL, UNSET_DOUBLE, UNSET_INTEGER
 from ibapi.utils import BadMessage
@@ -83,11 +80,3 @@ def shared(kept: dict[Any, Any], field: bytes | str, value: Any) -> Any:
 
 _KNOWN = frozenset((str, int, float, bool, Decimal))
 
-
-def install() -> None:
-    """Give every ibapi module that calls `decode` by name this one."""
-    for module in (ibapi_utils, ibapi_decoder, ibapi_orderdecoder, ibapi_order_condition):
-        module.decode = decode  # type: ignore[attr-defined]
-
-
-install()

@@ -35,7 +35,7 @@ from ibapi.server_versions import (
 from ibapi.softdollartier import SoftDollarTier
 from ibapi.tag_value import TagValue
 
-from blotter.ib.decode import UNSET_DECIMAL_TEXT as UNSET_DECIMAL_BYTES, shared
+from blotter.ib._ibapi.decode import UNSET_DECIMAL_TEXT as UNSET_DECIMAL_BYTES, shared
 
 FIRST_VERSION = 157  # older TWS: ibapi's decoder (below 145 the message has a version field of its own)
 LAST_VERSION = MIN_SERVER_VER_PROTOBUF - 1
@@ -54,7 +54,7 @@ def _new_order() -> Order:
     return order
 
 
-# the conversions of blotter.ib.decode (ibapi's decode), on ASCII text
+# the conversions of blotter.ib._ibapi.decode (ibapi's decode), on ASCII text
 def _int(s: str) -> int:
     return int(s) if s else 0
 

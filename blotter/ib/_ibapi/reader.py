@@ -6,8 +6,8 @@ frame. LinearReader reads the socket into one bytearray, cuts every complete len
 out of it in a single pass, and puts each payload on the client's msg_queue exactly as EReader does
 (the same bytes, in the same order), so EClient.run and the decoder see no difference.
 
-Importing this module makes every EClient created afterwards use it (`install()`), the same way
-blotter.ib.connect gives ibapi its Connection.
+The blotter's Client starts one per connection; IB's own EClient builds `ibapi.reader.EReader` by
+name, and gets this one only through blotter.ib._ibapi.install_reader_for_ibapi() (benchmarks).
 """
 
 from __future__ import annotations
@@ -88,10 +88,3 @@ class LinearReader(ibapi_reader.EReader):
             log.exception("unhandled exception in the ibapi reader thread")
             conn.disconnect()
 
-
-def install() -> None:
-    """Make ibapi's EClient.connect start a LinearReader (it builds `reader.EReader` by that name)."""
-    ibapi_reader.EReader = LinearReader  # type: ignore[misc]
-
-
-install()
