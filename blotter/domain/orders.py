@@ -112,7 +112,8 @@ class OrderState:
         status = self.status(filled)
         total = self.order.total_quantity
         if total > 0:
-            remaining = max(total - filled, ZERO)
+            left = total - filled
+            remaining = left if left > 0 else ZERO  # the one zero, not one a filled order
         else:  # no openOrder yet: TWS's remaining is all we have
             remaining = self.status_remaining if self.status_remaining is not None else ZERO
         status_text = self.status_text if status is self.tws_status else status.value

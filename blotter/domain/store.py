@@ -9,7 +9,8 @@ journal held can be loaded first (`load`) and TWS's resync applied on top of it.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
+from operator import attrgetter
 from typing import Callable, Iterable
 
 from blotter.domain.events import (
@@ -24,6 +25,7 @@ from blotter.domain.rows import ZERO, Changes, ConnectionInfo, FillRow, MessageR
 from blotter.domain.status import OrderStatus
 
 _STATUS = 5  # where OrderState.view puts the status (OrderRow's field after the key)
+_view = attrgetter(*(f.name for f in fields(OrderRow)[1:-1]))  # a row's OrderState.view: all but key and updated
 _KEEPS_RESYNC = (ConnState.TWS_IB_LOST, ConnState.TWS_IB_RESTORED)  # the socket stayed up
 
 
@@ -36,9 +38,8 @@ class Store:
     def __init__(self) -> None:
         self._book = OrderBook()
         self._orders = self._book.states  # key -> OrderState
-        self._shown: dict[OrderKey, tuple[tuple, float]] = {}  # key -> (view, updated) the UI was last told
+        self._shown: dict[OrderKey, OrderRow] = {}  # key -> the row the UI was last told
         self._working = 0  # how many of _shown are working
-        self._rows: dict[OrderKey, OrderRow] = {}  # rows built on demand from _shown
         self._ledger = Ledger()  # fills, commissions, per-order sums, day totals
         self._messages: list[MessageRow] = []
         self._what_if: dict[int, OpenOrder] = {}
@@ -58,7 +59,7 @@ class Store:
 
     def orders(self) -> list[OrderRow]:
         """All order rows, first seen first (a re-keyed row moves to the end)."""
-        return [self._row(key) for key in self._shown]
+        return list(self._shown.values())
 
     def working(self) -> list[OrderRow]:
         return [row for row in self.orders() if row.status.working]
@@ -71,19 +72,12 @@ class Store:
         return [row for row in self.orders() if row.status.done]
 
     def order(self, key: OrderKey) -> OrderRow | None:
-        return self._row(key) if key in self._shown else None
+        return self._shown.get(key)
 
     def order_by_id(self, client_id: int, order_id: int) -> OrderRow | None:
         """The row of an API order id (what modify / cancel and error() speak of)."""
         key = self._key(0, client_id, order_id)
         return self.order(key) if key is not None else None
-
-    def _row(self, key: OrderKey) -> OrderRow:
-        row = self._rows.get(key)
-        if row is None:
-            view, updated = self._shown[key]
-            row = self._rows[key] = OrderRow(key, *view, updated)
-        return row
 
     def fills(self) -> list[FillRow]:
         """All fills of the day in arrival order (a correction keeps its fill's place)."""
@@ -338,9 +332,8 @@ class Store:
         for key in self._gone:
             gone = shown.pop(key, None) if key not in orders else None
             if gone is not None:
-                self._rows.pop(key, None)
                 removed.append(key)
-                self._working -= gone[0][_STATUS].working
+                self._working -= gone.status.working
         added, updated = [], []
         for key, when in self._dirty.items():
             state = orders.get(key)
@@ -350,14 +343,13 @@ class Store:
             old = shown.get(key)
             if old is None:
                 added.append(key)
-            elif view == old[0]:
+            elif view == _view(old):
                 continue  # nothing shown changed (a repeated status, a replay): `updated` stays
             else:
                 updated.append(key)
-                self._rows.pop(key, None)
-                self._working -= old[0][_STATUS].working
+                self._working -= old.status.working
             self._working += view[_STATUS].working
-            shown[key] = (view, when)
+            shown[key] = OrderRow(key, *view, when)
         fills_added, fills_updated, totals_changed = self._ledger.flush()
         changes = Changes(
             tuple(added), tuple(updated), tuple(removed), tuple(self._rekeyed), fills_added,
