@@ -15,17 +15,24 @@ from tests.ibclient import IBClient
 # A Friday, 10:00 in New York: regular trading hours.
 SIM_START = datetime(2026, 11, 20, 15, 0, 0)
 CAPTURES = Path(__file__).resolve().parents[2] / "shared" / "tws-captures"
+# Every integration test runs at both: what every current TWS answers this project's ibapi with
+# (protobuf), and the last server version of the text generation.
+SERVER_VERSIONS = (226, 200)
+
+
+@pytest.fixture(scope="session", params=SERVER_VERSIONS, ids=[f"v{v}" for v in SERVER_VERSIONS])
+def server_version(request: pytest.FixtureRequest) -> int:
+    return request.param
 
 
 def make_sim(**config) -> SimServer:
     config.setdefault("clock", SimClock.manual(SIM_START))
-    config.setdefault("max_version", 200)  # until the protobuf generation is served end to end
     return SimServer(SimConfig(**config)).start()
 
 
 @pytest.fixture
-def sim() -> Iterator[SimServer]:
-    server = make_sim()
+def sim(server_version: int) -> Iterator[SimServer]:
+    server = make_sim(max_version=server_version)
     yield server
     server.stop()
 

@@ -15,8 +15,8 @@ BURST = 3000  # fills the simulator pushes at every START_API of the client
 
 
 @pytest.fixture
-def flood_sim():
-    sim = make_sim(scenario="flood", flood_fills=BURST)
+def flood_sim(server_version):
+    sim = make_sim(scenario="flood", flood_fills=BURST, max_version=server_version)
     yield sim
     sim.stop()
 

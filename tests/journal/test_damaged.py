@@ -109,8 +109,8 @@ def test_a_lock_taken_while_running_moves_the_writes_to_a_side_file(directory):
 
 
 @pytest.fixture
-def quiet_sim():
-    sim = make_sim()
+def quiet_sim(server_version):
+    sim = make_sim(max_version=server_version)
     yield sim
     sim.stop()
 

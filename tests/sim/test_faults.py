@@ -70,8 +70,8 @@ def test_delay_holds_messages_back(sim, connect):
     sim.set_delay(0)
 
 
-def test_drop_every_cuts_connections_on_its_own():
-    sim = make_sim(drop_every=0.2)
+def test_drop_every_cuts_connections_on_its_own(server_version):
+    sim = make_sim(drop_every=0.2, max_version=server_version)
     client = IBClient().start(sim.port, 1)
     try:
         client.wait_for("connectionClosed")

@@ -18,9 +18,9 @@ FILLS = 300
 
 
 @pytest.fixture
-def flood_sim(monkeypatch: pytest.MonkeyPatch) -> Iterator[SimServer]:
+def flood_sim(monkeypatch: pytest.MonkeyPatch, server_version: int) -> Iterator[SimServer]:
     monkeypatch.setattr(scenarios, "FLOOD_BATCH", 64)  # several writes, with requests served between them
-    server = make_sim(scenario="flood", flood_fills=FILLS)
+    server = make_sim(scenario="flood", flood_fills=FILLS, max_version=server_version)
     yield server
     server.stop()
 
@@ -108,11 +108,11 @@ def test_each_client_gets_its_own_flood_of_its_own_orders(flood_sim, clients):
     assert not perm_ids[0] & perm_ids[1], "the two floods share no order"
 
 
-def test_a_flood_after_executions_waits_until_the_client_has_resynced(monkeypatch, clients):
+def test_a_flood_after_executions_waits_until_the_client_has_resynced(monkeypatch, clients, server_version):
     """flood_after="executions": what a blotter's resync asks is answered from a quiet account, then the
     flood comes (bench/throughput.py measures a flood into a blotter that has already caught up)."""
     monkeypatch.setattr(scenarios, "FLOOD_BATCH", 64)
-    sim = make_sim(scenario="flood", flood_fills=FILLS, flood_after="executions")
+    sim = make_sim(scenario="flood", flood_fills=FILLS, flood_after="executions", max_version=server_version)
     try:
         client = _connect(sim, clients, 1)
         _round_trip(client)

@@ -379,9 +379,10 @@ def test_gtd_expires_when_the_clock_passes_its_date(desk: Desk, good_till: str) 
 
 
 @pytest.fixture
-def premarket() -> Iterator[Desk]:
+def premarket(server_version: int) -> Iterator[Desk]:
     """A TWS whose stocks keep regular hours, at 09:29 New York (14:29 UTC) on a Friday."""
-    server = make_sim(always_open=False, clock=SimClock.manual(datetime(2026, 11, 20, 14, 29, 0)))
+    server = make_sim(always_open=False, clock=SimClock.manual(datetime(2026, 11, 20, 14, 29, 0)),
+                      max_version=server_version)
     client = IBClient().start(server.port, 1)
     yield Desk(server, client)
     client.stop()
@@ -412,9 +413,9 @@ def test_outside_regular_hours_only_orders_that_ask_for_it_trade(premarket: Desk
 
 
 @pytest.fixture(scope="module")
-def shared_desk() -> Iterator[Desk]:
+def shared_desk(server_version: int) -> Iterator[Desk]:
     """One TWS and client for tests that only check what is refused (nothing is left working)."""
-    server = make_sim()
+    server = make_sim(max_version=server_version)
     client = IBClient().start(server.port, 1)
     yield Desk(server, client)
     client.stop()

@@ -71,8 +71,8 @@ def test_auto_open_orders_binds_new_tws_orders_for_client_zero_only(sim, connect
     assert not one.args("orderBound") and not one.args("openOrder")
 
 
-def test_master_client_sees_every_clients_orders_and_fills():
-    sim = make_sim(master_client_id=9)
+def test_master_client_sees_every_clients_orders_and_fills(server_version):
+    sim = make_sim(master_client_id=9, max_version=server_version)
     one = IBClient().start(sim.port, 1)
     master = IBClient().start(sim.port, 9)
     try:
