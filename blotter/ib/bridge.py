@@ -1,7 +1,9 @@
 """The EWrapper bridge: every callback's values copied into a frozen event and handed on. Nothing else.
 
 Runs on ibapi's EClient.run thread. It never touches the UI, holds no lock across callbacks and
-never lets an ibapi object escape: each event carries plain values only.
+never lets an ibapi object escape: each event carries plain values only. A value no event may carry
+(a NaN price or quantity) raises, and the blotter's Client skips that frame. The protobuf callbacks
+ibapi makes before decoding a message vet it (blotter.ib._ibapi.vet).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from ibapi.wrapper import EWrapper
 
 from blotter.domain import events as ev
 from blotter.ib import convert
+from blotter.ib._ibapi.vet import Vetting
 
 log = logging.getLogger("blotter.ib")
 
@@ -27,7 +30,7 @@ TICK_FIELDS = {1: "bid", 2: "ask", 4: "last", 66: "bid", 67: "ask", 68: "last",
                0: "bid_size", 3: "ask_size", 5: "last_size", 69: "bid_size", 70: "ask_size", 71: "last_size"}
 
 
-class Bridge(EWrapper):
+class Bridge(Vetting, EWrapper):
     """An EWrapper that turns callbacks into events and passes each to `put` (a queue's put, in effect)."""
 
     def __init__(self, put: Callable[[ev.Event], None], clock: Callable[[], float] = time.time) -> None:
@@ -60,7 +63,8 @@ class Bridge(EWrapper):
                     mktCapPrice: float) -> None:
         self.put(ev.StatusUpdate(
             order_id=orderId, status=status, filled=convert.quantity(filled), remaining=convert.quantity(remaining),
-            avg_fill_price=avgFillPrice, perm_id=permId, parent_id=parentId, last_fill_price=lastFillPrice,
+            avg_fill_price=convert.number(avgFillPrice), perm_id=permId, parent_id=parentId,
+            last_fill_price=convert.number(lastFillPrice),
             client_id=clientId, why_held=whyHeld or "", mkt_cap_price=mktCapPrice, received=self.clock(),
         ))
 
@@ -80,8 +84,8 @@ class Bridge(EWrapper):
             req_id=reqId, exec_id=execution.execId, order_id=execution.orderId, client_id=execution.clientId,
             perm_id=execution.permId, contract=convert.contract_ref(contract), time=execution.time,
             account=execution.acctNumber, exchange=execution.exchange, side=execution.side,
-            shares=convert.quantity(execution.shares), price=execution.price,
-            cum_qty=convert.quantity(execution.cumQty), avg_price=execution.avgPrice,
+            shares=convert.quantity(execution.shares), price=convert.number(execution.price),
+            cum_qty=convert.quantity(execution.cumQty), avg_price=convert.number(execution.avgPrice),
             order_ref=execution.orderRef or "", last_liquidity=int(execution.lastLiquidity or 0),
             received=self.clock(),
         ))

@@ -17,13 +17,24 @@ def price(value: float | None) -> float | None:
     """A price TWS may leave unset (the max double) as None."""
     if value is None or value == UNSET_DOUBLE or value >= 1.7976931348623157e308:
         return None
-    return float(value)
+    return number(float(value))
+
+
+def number(value: float) -> float:
+    """`value`; a NaN (which the wire's "nan" and a protobuf double can carry) raises: the frame is skipped."""
+    if value != value:
+        raise ValueError("a price that is not a number")
+    return value
 
 
 def quantity(value: Decimal | None) -> Decimal:
+    """A quantity, 0 when unset; NaN or infinity raises (the frame is skipped), as text that is no number does."""
     if value is None or value == UNSET_DECIMAL:
         return Decimal(0)
-    return Decimal(value)
+    amount = Decimal(value)
+    if not amount.is_finite():
+        raise ValueError(f"a quantity that is not a number: {amount}")
+    return amount
 
 
 def contract_ref(c: Contract) -> ContractRef:

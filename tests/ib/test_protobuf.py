@@ -1,8 +1,9 @@
 """A TWS of server version 201 and later sends its messages as protobuf (ibapi 10.50 asks for them):
-the blotter's client reads them into the same events as the text protocol, and skips a broken one.
+the blotter's client reads them into the same events as the text protocol, and skips a broken one
+(every kind of broken frame, at both generations: test_bad_frames.py).
 
-The simulator speaks versions 157-200 only, so these messages are made here with ibapi's own
-protobuf classes, framed as TWS frames them (a 4-byte message id, PROTOBUF_MSG_ID above the id).
+These messages are made here with ibapi's own protobuf classes, framed as TWS frames them (a 4-byte
+message id, PROTOBUF_MSG_ID above the id), not by the simulator.
 """
 
 from __future__ import annotations
@@ -28,14 +29,14 @@ from blotter.ib._ibapi.client import Client
 VERSION = MAX_CLIENT_VER
 
 
-def read(*frames: bytes) -> list[Any]:
-    """The events the blotter makes of these frames, read in turn by its client at VERSION."""
+def read(*frames: bytes, version: int = VERSION) -> list[Any]:
+    """The events the blotter makes of these frames, read in turn by its client at `version`."""
     out: list[Any] = []
     bridge = Bridge(out.append, clock=lambda: 1.0)
     client = Client(bridge)
-    client.decoder = Decoder(bridge, VERSION)
+    client.decoder = Decoder(bridge, version)
     for frame in frames:
-        client._decode(frame, VERSION)
+        client._decode(frame, version)
     return out
 
 

@@ -13,6 +13,7 @@ import threading
 
 import pytest
 from ibapi import reader as ibapi_reader
+from ibapi.const import MAX_MSG_LEN
 
 from blotter.ib import _ibapi
 from blotter.ib._ibapi.reader import LinearReader, frames
@@ -105,6 +106,15 @@ def test_frames_takes_complete_frames_only_and_skips_empty_ones() -> None:
     assert used == len(frame(b"a") + frame(b"") + frame(b"bc"))
     del buf[:used]  # the caller can shrink the buffer: no view is left on it
     assert bytes(buf) == frame(b"def")[:5]
+
+
+def test_a_length_no_message_has_ends_the_connection_and_nothing_after_it_is_queued(caplog) -> None:
+    """The stream is out of step (what follows is not a frame): only a new connection mends it."""
+    whole = frame(b"3\x00done\x00")
+    out_of_step = struct.pack("!I", MAX_MSG_LEN + 1) + b"\x00" * 64
+    assert frames(bytearray(whole + out_of_step)) == ([b"3\x00done\x00"], len(whole))
+    assert run_reader([whole + out_of_step + frame(b"4\x00after\x00")]) == [b"3\x00done\x00"]
+    assert "out of step" in caplog.text
 
 
 def test_ibapi_builds_the_linear_reader_when_asked_and_a_flood_arrives_complete() -> None:

@@ -2,8 +2,9 @@
 
 - Per client, touching nothing of ibapi's: the blotter's `Client` (client.py) connects with a
   connection of its own (connection.py: a timeout, kept per connection), starts the linear reader
-  (reader.py), runs a lean message loop that skips a frame it cannot read, and reads text openOrders
-  in one pass (open_order.py).
+  (reader.py), runs a lean message loop that skips a frame it cannot read, reads text openOrders in
+  one pass (open_order.py), and its wrapper vets every protobuf message before ibapi decodes it
+  (vet.py, mixed into blotter.ib.bridge.Bridge).
 - In ibapi's modules, only when asked: the faster per-field `decode` (decode.py), which ibapi's
   decoders reach by module-global name. `install()` puts it there; the blotter's start-up
   (blotter.cli) calls it once before connecting, as do the tests and benchmarks that run the

@@ -9,25 +9,32 @@ ibapi's `EClient.run` passes messages through a `queue.Queue` (a Python-level lo
 get) and builds the arguments of two debug log calls per message even when debug logging is off;
 `Client.run` decodes the same messages in the same order through a `queue.SimpleQueue`.
 
-A message that fails to decode is logged with its id and first fields and skipped; the session goes
-on with the next one. An openOrder in text is read by blotter.ib._ibapi.open_order (the same objects
-in half the time) unless it has a shape that reader leaves to ibapi's decoder.
+A frame TWS sends that cannot be read (too short, an unknown message id, a protobuf payload that is
+truncated, has bad UTF-8 or a field in the wrong wire type, a number or decimal that is not one) is
+logged once with its message id and skipped; the connection stays up and the next frame is read.
+ibapi's decoder would call the wrapper's `error` with codes of its own (505, 508), which a user would
+take for TWS's, and raise out of the loop, ending the connection: `_decode` looks the handler up in
+the decoder's tables itself and calls it directly, so neither happens. An openOrder in text is read by
+blotter.ib._ibapi.open_order (the same objects in half the time) unless it has a shape that reader
+leaves to ibapi's decoder.
 """
 
 from __future__ import annotations
 
+import decimal
 import logging
 import queue
 import socket
 import time
 from threading import Thread
 
+from google.protobuf.message import DecodeError
 from ibapi import comm
 from ibapi.client import EClient
 from ibapi.common import PROTOBUF_MSG_ID
-from ibapi.const import MAX_MSG_LEN, NO_VALID_ID
+from ibapi.const import NO_VALID_ID
 from ibapi.decoder import Decoder
-from ibapi.errors import BAD_LENGTH, CONNECT_FAIL
+from ibapi.errors import CONNECT_FAIL
 from ibapi.message import IN
 from ibapi.server_versions import MAX_CLIENT_VER, MIN_CLIENT_VER, MIN_SERVER_VER_PROTOBUF
 from ibapi.utils import BadMessage, currentTimeMillis
@@ -36,8 +43,20 @@ from ibapi.wrapper import EWrapper
 from blotter.ib._ibapi.connection import TimedConnection
 from blotter.ib._ibapi.open_order import Unusual, open_order
 from blotter.ib._ibapi.reader import LinearReader, frames
+from blotter.ib._ibapi.vet import Vetting
 
 log = logging.getLogger("blotter.ib")
+
+MESSAGE_NAMES = {value: name for name, value in vars(IN).items() if name.isupper() and isinstance(value, int)}
+
+
+class BadFrame(ValueError):
+    """A frame too short for its message id, or with an id (or a field count) no handler reads."""
+
+
+# what a frame's own content raises: fields run out, a protobuf parse fails, a number or a decimal is
+# not one (ValueError, decimal.InvalidOperation), bad UTF-8 or a wrong wire type (both ValueErrors)
+UNREADABLE = (BadMessage, DecodeError, ValueError, ArithmeticError)
 
 
 class Client(EClient):
@@ -50,6 +69,7 @@ class Client(EClient):
         self.msg_queue = queue.SimpleQueue()  # type: ignore[assignment]
         self.timeout = timeout
         self.failure = ""  # why the last connect failed, in a few words
+        self._vetting = wrapper if isinstance(wrapper, Vetting) else None
 
     # -- connecting ---------------------------------------------------------------------------
 
@@ -75,6 +95,9 @@ class Client(EClient):
             return
         except EOFError:
             self._failed("TWS closed the connection during the handshake")
+            return
+        except ValueError:  # a server version that is no number
+            self._failed("TWS's answer to the handshake could not be read")
             return
         self.serverVersion_, self.connTime = version, conn_time
         self.decoder = Decoder(self.wrapper, version)
@@ -121,10 +144,6 @@ class Client(EClient):
                 except queue.Empty:
                     self.msgLoopTmo()
                     continue
-                if len(frame) > MAX_MSG_LEN:
-                    self.wrapper.error(NO_VALID_ID, currentTimeMillis(), BAD_LENGTH.code(),
-                                       f"{BAD_LENGTH.msg()}:{len(frame)}:{frame!r}")
-                    break
                 version = self.serverVersion()
                 if version is None:  # the connection ended and ibapi forgot the version: nothing to decode with
                     log.info("dropped %d message(s) that arrived as the connection ended", messages.qsize() + 1)
@@ -134,25 +153,47 @@ class Client(EClient):
         finally:
             self.disconnect()
 
-    def _decode(self, text: bytes, version: int) -> None:
-        msg_id = 0
+    def _decode(self, frame: bytes, version: int) -> None:
+        """Hand one frame to its handler in ibapi's decoder; one that cannot be read is logged and skipped."""
+        msg_id, protobuf = -1, False
         try:
             if version >= MIN_SERVER_VER_PROTOBUF:
-                msg_id, text = int.from_bytes(text[:4], "big"), text[4:]
+                if len(frame) < 4:
+                    raise BadFrame("shorter than its message id")
+                msg_id, payload = int.from_bytes(frame[:4], "big"), frame[4:]
             else:
-                cut = text.index(b"\0")
-                msg_id, text = int(text[:cut]), text[cut + 1:]
+                cut = frame.index(b"\0")
+                msg_id, payload = int(frame[:cut]), frame[cut + 1:]
+            decoder = self.decoder
             if msg_id > PROTOBUF_MSG_ID:
-                self.decoder.processProtoBuf(text, msg_id - PROTOBUF_MSG_ID)
-            elif msg_id == IN.OPEN_ORDER and text.isascii() and self._open_order(text, version):
+                protobuf = True
+                info = decoder.msgId2handleInfoProtoBuf.get(msg_id - PROTOBUF_MSG_ID)
+                if info is None or info.processMeth is None:
+                    raise BadFrame("no such message")
+                if self._vetting is not None:
+                    self._vetting.frame = payload
+                info.processMeth(decoder, payload)
+            elif msg_id == IN.OPEN_ORDER and payload.isascii() and self._open_order(payload, version):
                 pass
             else:
-                self.decoder.interpret(comm.read_fields(text), msg_id)
-        except BadMessage:  # ibapi's decoder has already told the wrapper (error 320)
-            log.warning("skipped a message TWS sent that ended early (id %s): %r", msg_id, text[:120])
-        except Exception:
-            log.warning("skipped a message TWS sent that could not be read (id %s): %r", msg_id, text[:120],
-                        exc_info=True)
+                self._interpret(decoder, msg_id, comm.read_fields(payload))
+        except UNREADABLE as exc:
+            self._skipped(msg_id, protobuf, frame, exc, trace=False)
+        except Exception as exc:  # not the frame's fault, maybe; the traceback says where
+            self._skipped(msg_id, protobuf, frame, exc, trace=True)
+
+    @staticmethod
+    def _interpret(decoder: Decoder, msg_id: int, fields: tuple[bytes, ...]) -> None:
+        """Decoder.interpret without its error callbacks: what it would report raises instead."""
+        info = decoder.msgId2handleInfo.get(msg_id)
+        if info is None:
+            raise BadFrame("no such message")
+        if info.wrapperMeth is not None:  # read by the wrapper method's signature, one field a parameter
+            if info.wrapperParams is None or len(fields) != len(info.wrapperParams):
+                raise BadFrame(f"{len(fields)} fields where the message has {len(info.wrapperParams or ())}")
+            decoder.interpretWithSignature(fields, info)
+        elif info.processMeth is not None:
+            info.processMeth(decoder, iter(fields))
 
     def _open_order(self, payload: bytes, version: int) -> bool:
         """An openOrder read by blotter.ib._ibapi.open_order and handed on; False: leave it to ibapi's decoder."""
@@ -162,3 +203,17 @@ class Client(EClient):
             return False
         self.wrapper.openOrder(*decoded)
         return True
+
+    @staticmethod
+    def _skipped(msg_id: int, protobuf: bool, frame: bytes, exc: Exception, trace: bool) -> None:
+        """One log line: the frame's message id (and what it would be), why, and how it began."""
+        if msg_id < 0:
+            which = "no readable message id"
+        else:
+            name = MESSAGE_NAMES.get(msg_id - PROTOBUF_MSG_ID if protobuf else msg_id, "unknown")
+            which = f"message id {msg_id} ({name}{', protobuf' if protobuf else ''})"
+        detail = "a decimal that is not a number" if isinstance(exc, decimal.InvalidOperation) else str(exc)
+        why = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+        log.warning("skipped a message TWS sent that could not be read: %s, %s; %r", which, why, frame[:120],
+                    exc_info=trace)
+

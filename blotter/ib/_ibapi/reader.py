@@ -8,6 +8,8 @@ out of it in a single pass, and puts each payload on the client's msg_queue exac
 
 The blotter's Client starts one per connection; IB's own EClient builds `ibapi.reader.EReader` by
 name, and gets this one only through blotter.ib._ibapi.install_reader_for_ibapi() (benchmarks).
+It decodes nothing, so no frame's content can end it; a length prefix above any message's
+(MAX_MSG_LEN) means the stream is out of step, and only a new connection can mend that.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import struct
 from typing import Any
 
 from ibapi import reader as ibapi_reader
+from ibapi.const import MAX_MSG_LEN
 
 log = logging.getLogger("blotter.ib")
 
@@ -29,6 +32,7 @@ def frames(buf: bytearray) -> tuple[list[bytes], int]:
     """The complete length-prefixed frames at the start of `buf` (payloads only), and the bytes they used.
 
     A zero-length frame carries nothing and is skipped (ibapi's reader would wait on it for ever).
+    It stops at a length above MAX_MSG_LEN, which no frame has (see `out_of_step`).
     """
     out: list[bytes] = []
     pos, end = 0, len(buf)
@@ -37,7 +41,7 @@ def frames(buf: bytearray) -> tuple[list[bytes], int]:
         while end - pos >= 4:
             (size,) = _LEN.unpack_from(buf, pos)
             stop = pos + 4 + size
-            if stop > end:
+            if stop > end or size > MAX_MSG_LEN:
                 break
             if size:
                 out.append(bytes(view[pos + 4:stop]))
@@ -45,6 +49,11 @@ def frames(buf: bytearray) -> tuple[list[bytes], int]:
     finally:
         view.release()  # a bytearray with a live view cannot be resized
     return out, pos
+
+
+def out_of_step(rest: bytearray) -> bool:
+    """Whether what `frames` left starts with a length no frame has: the stream lost its framing."""
+    return len(rest) >= 4 and _LEN.unpack_from(rest)[0] > MAX_MSG_LEN
 
 
 class LinearReader(ibapi_reader.EReader):
@@ -84,6 +93,11 @@ class LinearReader(ibapi_reader.EReader):
                 if used:
                     del buf[:used]
                     self.received(messages)
+                if out_of_step(buf):
+                    log.warning("TWS sent a frame length of %d bytes, more than any message: the stream is out "
+                                "of step; closing the connection (the session reconnects)", _LEN.unpack_from(buf)[0])
+                    conn.disconnect()
+                    break
         except Exception:
             log.exception("unhandled exception in the ibapi reader thread")
             conn.disconnect()
