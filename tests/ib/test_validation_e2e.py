@@ -94,7 +94,7 @@ class Desk:
 
     def received_ids(self) -> list[int]:
         """The order id of every placeOrder the simulator received."""
-        return [int(r.fields[1]) for r in self.sim.recorder.of("placeOrder")]
+        return [r.request.order_id for r in self.sim.recorder.of("placeOrder")]  # either generation
 
 
 def _fetch(core: Core, store: SeenStore) -> dict[str, tuple[ev.ContractRef, ContractRules, Instrument]]:
