@@ -34,13 +34,16 @@ CANCEL_ORDER = "4"
 
 
 def cancels(record: Path) -> dict[int, float]:
-    """order id -> time the simulator received its cancelOrder."""
+    """order id -> time the simulator received its cancelOrder (text to 202, protobuf from 203)."""
     out: dict[int, float] = {}
     for line in record.read_text().splitlines():
         entry = json.loads(line)
-        fields = entry["fields"]
-        if entry["dir"] == "in" and fields and fields[0] == CANCEL_ORDER:
-            for f in fields[1:3]:
+        if entry["dir"] != "in":
+            continue
+        if entry.get("protobuf") == "CancelOrderRequest":
+            out.setdefault(int(entry["values"]["orderId"]), entry["t"])
+        elif entry.get("fields") and entry["fields"][0] == CANCEL_ORDER:
+            for f in entry["fields"][1:3]:
                 if f.lstrip("-").isdigit() and int(f) > 0:
                     out.setdefault(int(f), entry["t"])
                     break
