@@ -43,11 +43,19 @@ class Ledger:
         base, before, after = change
         if base not in self._start:
             self._start[base] = before
-        return after.order_key
+        key = after.order_key
+        if key is not None and key not in self._tallies:  # now, so that its order can take the same key
+            self._tallies[key] = Tally(key)
+        return key
 
     def tally(self, order_key: OrderKey) -> Tally | None:
         """The sums of an order's fills, as of the last settle."""
         return self._tallies.get(order_key)
+
+    def order_key(self, key: OrderKey) -> OrderKey:
+        """The key object this order's fills already hold (a fill may come before its order), else key."""
+        tally = self._tallies.get(key)
+        return key if tally is None else tally.key  # type: ignore[return-value]
 
     def settle(self) -> set[OrderKey]:
         """Bring the sums up to date with the fills changed in this batch; the orders whose sums moved."""
@@ -69,7 +77,7 @@ class Ledger:
         orders.add(key)
         tally = self._tallies.get(key)
         if tally is None:
-            tally = self._tallies[key] = Tally()
+            tally = self._tallies[key] = Tally(key)
         return tally
 
     def _trade(self, fill: Fill, sign: int, orders: set[OrderKey]) -> None:

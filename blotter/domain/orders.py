@@ -10,8 +10,8 @@ and completed orders are final: a later (stale, replayed) working status does no
 from __future__ import annotations
 
 from dataclasses import replace
-
 from decimal import Decimal
+from typing import Callable
 
 from blotter.domain.events import ContractRef, OrderFields
 from blotter.domain.keys import OrderKey, known_order_id, order_key
@@ -160,10 +160,14 @@ class OrderBook:
             target.absorb(state)
         return old_key, new_key
 
-    def get_or_add(self, key: OrderKey, client_id: int, order_id: int, seen: float) -> OrderState:
+    def get_or_add(self, key: OrderKey, client_id: int, order_id: int, seen: float,
+                   same_key: Callable[[OrderKey], OrderKey] | None = None) -> OrderState:
+        """The order's state, made if new (keyed by `same_key(key)`: an equal key object already held)."""
         state = self.states.get(key)
         if state is None:
             oid = order_id if known_order_id(order_id) else 0
+            if same_key is not None:
+                key = same_key(key)
             state = self.states[key] = OrderState(key, client_id, oid, key.perm_id, seen)
         elif known_order_id(order_id):
             state.client_id, state.order_id = client_id, order_id

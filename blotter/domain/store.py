@@ -186,7 +186,7 @@ class Store:
         if key is None:
             return None
         self._touch(key)
-        return self._book.get_or_add(key, client_id, order_id, self._now)
+        return self._book.get_or_add(key, client_id, order_id, self._now, self._ledger.order_key)
 
     def _on_open_order(self, ev: OpenOrder) -> None:
         self._now = ev.received
@@ -339,6 +339,7 @@ class Store:
             state = orders.get(key)
             if state is None:
                 continue
+            key = state.key  # the order's own key object (the one its fills hold), not the event's
             view = state.view(self._ledger.tally(key))
             old = shown.get(key)
             if old is None:

@@ -59,28 +59,62 @@ def fee_amounts(c: Commission | None) -> tuple[Decimal | None, Decimal | None]:
             None if unset(c.realized_pnl) else dec(c.realized_pnl))
 
 
+def _plus(total: Decimal, x: Decimal) -> Decimal:
+    """total + x; x itself while total is still the untouched ZERO, so that the sums of an order's first
+    fill are the fill's own objects, not copies of them (most orders fill once)."""
+    return x if total is ZERO and x else total + x
+
+
 class Tally:
-    """Running sums for one order or one totals bucket; `sign` is +1 to add a fill, -1 to take it back.
+    """Running sums for one order; `sign` is +1 to add a fill, -1 to take it back. `key`: the order's.
 
     Call inside `localcontext(EXACT)` so that no sum rounds.
     """
 
-    __slots__ = ("fills", "shares", "value", "bought", "sold", "bought_notional", "sold_notional",
-                 "commission", "pnl", "pnl_fills", "currency")
+    __slots__ = ("key", "fills", "shares", "value", "commission", "pnl", "pnl_fills", "currency")
 
-    def __init__(self) -> None:
+    def __init__(self, key: object = None) -> None:
+        self.key = key
         self.fills = self.pnl_fills = 0
-        self.shares = self.value = self.bought = self.sold = ZERO
-        self.bought_notional = self.sold_notional = self.commission = self.pnl = ZERO
+        self.shares = self.value = self.commission = self.pnl = ZERO
         self.currency = ""
 
     def trade(self, sign: int, amounts: tuple[bool, Decimal, Decimal, Decimal]) -> None:
-        bought, shares, value, notional = amounts
+        _, shares, value, _ = amounts
         if sign < 0:
-            shares, value, notional = -shares, -value, -notional
+            shares, value = -shares, -value
         self.fills += sign
-        self.shares += shares
-        self.value += value
+        self.shares = _plus(self.shares, shares)
+        self.value = _plus(self.value, value)
+
+    def fees(self, sign: int, amounts: tuple[Decimal | None, Decimal | None], currency: str) -> None:
+        commission, pnl = amounts
+        if commission is not None:
+            self.commission = _plus(self.commission, commission if sign > 0 else -commission)
+            if currency and sign > 0:
+                self.currency = currency
+        if pnl is not None:
+            self.pnl = _plus(self.pnl, pnl if sign > 0 else -pnl)
+            self.pnl_fills += sign
+
+    def avg_price(self) -> float | None:
+        return float(EXACT.divide(self.value, self.shares)) if self.shares else None
+
+
+class Bucket(Tally):
+    """A day bucket's sums (one symbol or one currency): also what was bought and sold, and their notional."""
+
+    __slots__ = ("bought", "sold", "bought_notional", "sold_notional")
+
+    def __init__(self, key: object = None) -> None:
+        super().__init__(key)
+        self.bought = self.sold = self.bought_notional = self.sold_notional = ZERO
+
+    def trade(self, sign: int, amounts: tuple[bool, Decimal, Decimal, Decimal]) -> None:
+        super().trade(sign, amounts)
+        bought, shares, _, notional = amounts
+        if sign < 0:
+            shares, notional = -shares, -notional
         if bought:
             self.bought += shares
             self.bought_notional += notional
@@ -88,22 +122,9 @@ class Tally:
             self.sold += shares
             self.sold_notional += notional
 
-    def fees(self, sign: int, amounts: tuple[Decimal | None, Decimal | None], currency: str) -> None:
-        commission, pnl = amounts
-        if commission is not None:
-            self.commission += commission if sign > 0 else -commission
-            if currency and sign > 0:
-                self.currency = currency
-        if pnl is not None:
-            self.pnl += pnl if sign > 0 else -pnl
-            self.pnl_fills += sign
-
     def empty(self) -> bool:
         return not (self.fills or self.pnl_fills or self.shares or self.commission or self.pnl
                     or self.bought_notional or self.sold_notional)
-
-    def avg_price(self) -> float | None:
-        return float(EXACT.divide(self.value, self.shares)) if self.shares else None
 
     def freeze(self, key: str) -> Totals:
         return Totals(key, self.fills, self.bought, self.sold, float(self.bought_notional),
@@ -117,15 +138,15 @@ class TotalsBook:
     """
 
     def __init__(self) -> None:
-        self._tallies: tuple[dict[str, Tally], dict[str, Tally]] = ({}, {})
+        self._tallies: tuple[dict[str, Bucket], dict[str, Bucket]] = ({}, {})
         self._rows: tuple[dict[str, Totals], dict[str, Totals]] = ({}, {})
         self._dirty: tuple[set[str], set[str]] = (set(), set())
 
-    def _tally(self, which: int, key: str) -> Tally:
+    def _tally(self, which: int, key: str) -> Bucket:
         self._dirty[which].add(key)
         tally = self._tallies[which].get(key)
         if tally is None:
-            tally = self._tallies[which][key] = Tally()
+            tally = self._tallies[which][key] = Bucket(key)
         return tally
 
     def trade(self, contract: ContractRef, sign: int, amounts: tuple[bool, Decimal, Decimal, Decimal]) -> None:
