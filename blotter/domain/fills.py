@@ -1,11 +1,23 @@
-"""Fills by base execId: corrections replace their fill, commissions wait for the fill they belong to."""
+"""Fills by base execId: corrections replace their fill, commissions wait for the fill they belong to.
+
+A fill is kept as the row it shows (FillRow), which holds all the day's sums need; the execution and
+report events are not kept (a day holds tens of thousands). Reports are kept as the values they gave,
+under their fill's base execId, one per version reported: to tell a report sent again from a new one,
+and to hold a report that came before its execution or for a correction not yet seen.
+"""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from dataclasses import fields
+from operator import attrgetter
 
 from blotter.domain.events import Commission, Execution
 from blotter.domain.keys import OrderKey
+from blotter.domain.rows import FillRow
+from blotter.domain.tally import unset
+
+Report = tuple[str, float, str, "float | None"]  # exec id, commission, currency, realized P&L, as reported
+_BUT_FEES = attrgetter(*(f.name for f in fields(FillRow)[:-3]))  # a row's fields before its commission's
 
 
 def base_of(exec_id: str) -> str:
@@ -19,16 +31,17 @@ def version(exec_id: str) -> tuple[int, str]:
     return len(suffix), suffix
 
 
-class Fill(NamedTuple):
-    """A fill as it stands: its latest execution, the commission attached to it, the order it belongs to."""
+def _fees(report: Report | None) -> tuple[float | None, str, float | None]:
+    """What a row shows of a report: commission, currency, realized P&L (None where unset)."""
+    if report is None:
+        return None, "", None
+    _, commission, currency, pnl = report
+    return None if unset(commission) else commission, currency, None if unset(pnl) else pnl
 
-    execution: Execution
-    commission: Commission | None
-    order_key: OrderKey | None
 
-
-def _same_report(a: Commission | None, b: Commission) -> bool:
-    return a is not None and (a.commission, a.currency, a.realized_pnl) == (b.commission, b.currency, b.realized_pnl)
+def _row(base: str, ex: Execution, order_key: OrderKey | None, report: Report | None) -> FillRow:
+    return FillRow(ex.exec_id, base, order_key, ex.order_id, ex.perm_id, ex.client_id, ex.contract, ex.time,
+                   ex.side, ex.shares, ex.price, ex.exchange, ex.account, ex.last_liquidity, *_fees(report))
 
 
 class FillBook:
@@ -39,42 +52,71 @@ class FillBook:
     """
 
     def __init__(self) -> None:
-        self.fills: dict[str, Fill] = {}  # base execId -> fill, insertion (arrival) order
-        self._reports: dict[str, Commission] = {}  # execId -> report
-        # base execId -> the execIds reported: a tuple of strings, which the garbage collector stops
-        # walking (a dict a fill was one more object for every full collection to walk)
-        self._versions: dict[str, tuple[str, ...]] = {}
+        self.fills: dict[str, FillRow] = {}  # base execId -> fill, insertion (arrival) order
+        # base execId -> the report of its one version reported, or a list of them when several were
+        self._reports: dict[str, Report | list[Report]] = {}
 
-    def execution(self, ex: Execution, order_key: OrderKey | None) -> tuple[str, Fill | None, Fill] | None:
+    def execution(self, ex: Execution, order_key: OrderKey | None) -> tuple[str, FillRow | None, FillRow] | None:
         base = base_of(ex.exec_id)
         before = self.fills.get(base)
-        if before is not None and version(ex.exec_id) <= version(before.execution.exec_id):
-            return None  # the same fill again, or an older version of it
-        after = self.fills[base] = Fill(ex, self._pick(base, ex.exec_id), order_key)
+        if before is not None:
+            if version(ex.exec_id) <= version(before.exec_id):
+                return None  # the same fill again, or an older version of it
+            base = before.base_id  # the string already held
+        after = self.fills[base] = _row(base, ex, order_key, self._pick(base, ex.exec_id))
         return base, before, after
 
-    def commission(self, report: Commission) -> tuple[str, Fill, Fill] | None:
-        base = base_of(report.exec_id)
-        known = self._reports.get(report.exec_id)
-        if _same_report(known, report):
-            return None
-        if known is None:
-            self._versions[base] = self._versions.get(base, ()) + (report.exec_id,)
-        self._reports[report.exec_id] = report
+    def commission(self, c: Commission) -> tuple[str, FillRow, FillRow] | None:
+        base = base_of(c.exec_id)
         before = self.fills.get(base)
+        exec_id = c.exec_id
+        if before is not None:
+            base = before.base_id
+            if before.exec_id == exec_id:
+                exec_id = before.exec_id
+        report = (exec_id, c.commission, c.currency, c.realized_pnl)
+        held = self._reports.get(base)
+        if held is None:
+            self._reports[base] = report  # the fill's first report: nearly always its only one
+        else:
+            known = _version_of(held, exec_id)
+            if known is not None and known[1:] == report[1:]:
+                return None
+            self._reports[base] = _with(held, known, report)
         if before is None:
             return None  # held until its execution arrives
-        chosen = self._pick(base, before.execution.exec_id)
-        if chosen is before.commission:
+        if self._pick(base, before.exec_id) is not report:  # the fill's version takes another report
             return None
-        after = self.fills[base] = Fill(before.execution, chosen, before.order_key)
+        after = self.fills[base] = FillRow(*_BUT_FEES(before), *_fees(report))
         return base, before, after
 
-    def _pick(self, base: str, exec_id: str) -> Commission | None:
+    def _pick(self, base: str, exec_id: str) -> Report | None:
         """The report for this version of the fill, else for the latest earlier version (not yet re-reported)."""
-        exact = self._reports.get(exec_id)
+        held = self._reports.get(base)
+        if held is None:
+            return None
+        if isinstance(held, tuple):
+            return held if held[0] == exec_id or version(held[0]) < version(exec_id) else None
+        exact = _version_of(held, exec_id)
         if exact is not None:
             return exact
         mine = version(exec_id)
-        earlier = [v for v in self._versions.get(base, ()) if version(v) < mine]
-        return self._reports[max(earlier, key=version)] if earlier else None
+        earlier = [r for r in held if version(r[0]) < mine]
+        return max(earlier, key=lambda r: version(r[0])) if earlier else None
+
+
+def _version_of(held: Report | list[Report] | None, exec_id: str) -> Report | None:
+    """The report held for exactly this execId."""
+    if held is None:
+        return None
+    if isinstance(held, tuple):
+        return held if held[0] == exec_id else None
+    return next((r for r in held if r[0] == exec_id), None)
+
+
+def _with(held: Report | list[Report] | None, known: Report | None, report: Report) -> Report | list[Report]:
+    """The reports held, with `report` in place of `known` (its version's earlier report) or added."""
+    if held is None or held is known:
+        return report
+    reports = [r for r in (held if isinstance(held, list) else [held]) if r is not known]
+    return reports + [report]

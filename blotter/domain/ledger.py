@@ -9,25 +9,24 @@ from __future__ import annotations
 from decimal import localcontext
 
 from blotter.domain.events import Commission, Execution
-from blotter.domain.fills import Fill, FillBook
+from blotter.domain.fills import FillBook
 from blotter.domain.keys import OrderKey
 from blotter.domain.rows import FillRow, Totals
-from blotter.domain.tally import EXACT, Tally, TotalsBook, fee_amounts, trade_amounts, unset
+from blotter.domain.tally import EXACT, Tally, TotalsBook, fee_amounts, trade_amounts
 
 
 class Ledger:
     """Fills (FillBook), per-order tallies and day totals; `settle` then `flush` at the end of each batch.
 
-    Fill rows are built when asked for (the UI draws only the visible ones) and kept until the fill changes.
+    A fill is kept as its row (see fills.py).
     """
 
     def __init__(self) -> None:
         self._book = FillBook()
         self._tallies: dict[OrderKey, Tally] = {}
         self._totals = TotalsBook()
-        self._rows: dict[str, FillRow] = {}  # base execId -> row, built on demand
         self._arrival: list[str] = []  # base execIds in arrival order, for row-by-index access
-        self._start: dict[str, Fill | None] = {}  # fills changed in this batch, as they were before it
+        self._start: dict[str, FillRow | None] = {}  # fills changed in this batch, as they were before it
 
     def execution(self, ex: Execution, order_key: OrderKey | None) -> OrderKey | None:
         """Add or correct a fill; the key of its order if the fill changed."""
@@ -37,7 +36,7 @@ class Ledger:
         """Attach a commission report (or hold it for its fill); the key of its order if the fill changed."""
         return self._changed(self._book.commission(report))
 
-    def _changed(self, change: tuple[str, Fill | None, Fill] | None) -> OrderKey | None:
+    def _changed(self, change: tuple[str, FillRow | None, FillRow] | None) -> OrderKey | None:
         if change is None:
             return None
         base, before, after = change
@@ -64,7 +63,7 @@ class Ledger:
         with localcontext(EXACT):
             for base, before in self._start.items():
                 after = fills[base]
-                if before is None or before.execution is not after.execution:
+                if before is None or before.exec_id != after.exec_id:  # a new fill, or a correction
                     if before is not None:
                         self._trade(before, -1, orders)
                     self._trade(after, 1, orders)
@@ -80,20 +79,19 @@ class Ledger:
             tally = self._tallies[key] = Tally(key)
         return tally
 
-    def _trade(self, fill: Fill, sign: int, orders: set[OrderKey]) -> None:
-        amounts = trade_amounts(fill.execution)
-        self._totals.trade(fill.execution.contract, sign, amounts)
+    def _trade(self, fill: FillRow, sign: int, orders: set[OrderKey]) -> None:
+        amounts = trade_amounts(fill)
+        self._totals.trade(fill.contract, sign, amounts)
         if fill.order_key is not None:
             self._order_tally(fill.order_key, orders).trade(sign, amounts)
 
-    def _fees(self, fill: Fill, sign: int, orders: set[OrderKey]) -> None:
-        report = fill.commission
-        if report is None:
-            return
-        amounts = fee_amounts(report)
-        self._totals.fees(fill.execution.contract, sign, amounts, report.currency)
+    def _fees(self, fill: FillRow, sign: int, orders: set[OrderKey]) -> None:
+        amounts = fee_amounts(fill)
+        if amounts == (None, None):
+            return  # no report, or one with nothing set
+        self._totals.fees(fill.contract, sign, amounts, fill.commission_currency)
         if fill.order_key is not None:
-            self._order_tally(fill.order_key, orders).fees(sign, amounts, report.currency)
+            self._order_tally(fill.order_key, orders).fees(sign, amounts, fill.commission_currency)
 
     def flush(self) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
         """(fills added, fills updated, totals changed) since the last flush; call after settle."""
@@ -102,30 +100,25 @@ class Ledger:
         for base, before in self._start.items():
             if before is None:
                 added.append(base)
-            elif fills[base] is not before:  # the book makes a new Fill only when something changed
+            elif fills[base] is not before:  # the book makes a new row only when something changed
                 updated.append(base)
-                self._rows.pop(base, None)
         self._arrival += added
         self._start = {}
         return tuple(added), tuple(updated), self._totals.flush()
 
     def row(self, base_id: str) -> FillRow | None:
-        row = self._rows.get(base_id)
-        if row is None:
-            fill = self._book.fills.get(base_id)
-            if fill is not None:
-                row = self._rows[base_id] = fill_row(base_id, fill)
-        return row
+        return self._book.fills.get(base_id)
 
     def rows(self) -> list[FillRow]:
-        return [self.row(base) for base in self._arrival]
+        fills = self._book.fills
+        return [fills[base] for base in self._arrival]
 
     def count(self) -> int:
         return len(self._arrival)
 
     def row_at(self, index: int) -> FillRow:
         """The index-th fill in arrival order (negative counts from the end)."""
-        return self.row(self._arrival[index])
+        return self._book.fills[self._arrival[index]]
 
     def by_symbol(self) -> dict[str, Totals]:
         return self._totals.by_symbol()
@@ -133,16 +126,3 @@ class Ledger:
     def by_currency(self) -> dict[str, Totals]:
         return self._totals.by_currency()
 
-
-def fill_row(base: str, fill: Fill) -> FillRow:
-    """The frozen row of a fill as it stands."""
-    ex, report, key = fill
-    commission = pnl = None
-    currency = ""
-    if report is not None:
-        commission = None if unset(report.commission) else report.commission
-        pnl = None if unset(report.realized_pnl) else report.realized_pnl
-        currency = report.currency
-    return FillRow(ex.exec_id, base, key, ex.order_id, ex.perm_id, ex.client_id, ex.contract,
-                   ex.time, ex.side, ex.shares, ex.price, ex.exchange, ex.account, ex.last_liquidity,
-                   commission, currency, pnl)

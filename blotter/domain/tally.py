@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from decimal import Context, Decimal, InvalidOperation
 
-from blotter.domain.events import Commission, ContractRef, Execution
-from blotter.domain.rows import ZERO, Totals
+from blotter.domain.events import ContractRef
+from blotter.domain.rows import ZERO, FillRow, Totals
 
 EXACT = Context(prec=60)  # wide enough that a day of fills never rounds; sums run inside localcontext(EXACT)
 ONE = Decimal(1)
@@ -45,18 +45,16 @@ def multiplier(text: str) -> Decimal:
     return m
 
 
-def trade_amounts(ex: Execution) -> tuple[bool, Decimal, Decimal, Decimal]:
+def trade_amounts(fill: FillRow) -> tuple[bool, Decimal, Decimal, Decimal]:
     """(bought, shares, shares * price, shares * price * multiplier) of one fill."""
-    value = ex.shares * dec(ex.price)
-    return ex.side in ("BOT", "BUY"), ex.shares, value, value * multiplier(ex.contract.multiplier)
+    value = fill.shares * dec(fill.price)
+    return fill.side in ("BOT", "BUY"), fill.shares, value, value * multiplier(fill.contract.multiplier)
 
 
-def fee_amounts(c: Commission | None) -> tuple[Decimal | None, Decimal | None]:
-    """(commission, realized P&L) of a commission report; None where unknown or unset."""
-    if c is None:
-        return None, None
-    return (None if unset(c.commission) else dec(c.commission),
-            None if unset(c.realized_pnl) else dec(c.realized_pnl))
+def fee_amounts(fill: FillRow) -> tuple[Decimal | None, Decimal | None]:
+    """(commission, realized P&L) of a fill's report; None where unknown or unset."""
+    return (None if fill.commission is None else dec(fill.commission),
+            None if fill.realized_pnl is None else dec(fill.realized_pnl))
 
 
 def _plus(total: Decimal, x: Decimal) -> Decimal:
