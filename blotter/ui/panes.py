@@ -95,6 +95,7 @@ class Pane(Vertical):
 
     TITLE = ""
     COLUMNS: list[Column] = []
+    ROW_NUMBERS = False  # the keys are row numbers, in arrival order unless sorted
 
     def __init__(self, store: Store, style_of: Callable[[str], Style], *, id: str, follow: bool = False) -> None:
         super().__init__(id=id, classes="pane")
@@ -189,7 +190,7 @@ class Pane(Vertical):
         self.retitle()
 
     def _show(self, keys: list[Hashable], *, narrower: bool = False) -> None:
-        self.table.set_keys(keys, narrower=narrower)
+        self.table.set_keys(keys, narrower=narrower, ascending=self.ROW_NUMBERS and self.sort_column is None)
         self._whole = self.sort_column is None and not self._words
 
     def rebuild(self, *, narrower: bool = False) -> None:
@@ -357,6 +358,7 @@ class OrdersPane(Pane):
 
 class FillsPane(Pane):
     TITLE = "Fills"
+    ROW_NUMBERS = True
     COLUMNS = [
         Column("time", "Time", 8), Column("side", "Side", 4), Column("qty", "Qty", 6, True),
         Column("symbol", "Symbol", 7), Column("price", "Price", 10, True), Column("exchange", "Exch", 6),
@@ -370,8 +372,8 @@ class FillsPane(Pane):
         spread over the heap: a filter keystroke would read each one)."""
         super().__init__(store, style_of, id="fills", follow=True)
         self._ids = [f.base_id for f in store.fills()]  # row number -> the fill's id, in arrival order
-        self._row = {fill_id: n for n, fill_id in enumerate(self._ids)}  # the fill's id -> row number
-        self._rows = list(range(len(self._ids)))
+        self._rows = list(range(len(self._ids)))  # every row number: the one int object each, as every list here holds
+        self._row = dict(zip(self._ids, self._rows))  # the fill's id -> row number
         self._grams = GramIndex()  # the filter text of the first rows (made between frames), and bitmaps
         self._stale: set[int] = set()  # rows indexed whose fill has changed since
         self._busy = 0.0  # when a batch of BUSY_FILLS or more fills last came (monotonic)
@@ -446,11 +448,11 @@ class FillsPane(Pane):
             if len(changes.fills_added) >= BUSY_FILLS:
                 self._busy = _time.monotonic()
             new = [fill_id for fill_id in changes.fills_added if fill_id not in self._row]  # never listed twice
-            rows = range(len(self._ids), len(self._ids) + len(new))
+            rows = list(range(len(self._ids), len(self._ids) + len(new)))
             self._ids += new
             self._row.update(zip(new, rows))
             self._rows += rows
-            self.add_keys(list(rows))
+            self.add_keys(rows)
         if changes.fills_updated:
             rows = [self._row[fill_id] for fill_id in changes.fills_updated if fill_id in self._row]
             self.forget(rows)
@@ -505,6 +507,7 @@ class TotalsPane(Pane):
 
 class MessagesPane(Pane):
     TITLE = "Messages"
+    ROW_NUMBERS = True
     COLUMNS = [Column("time", "Time", 8), Column("code", "Code", 5, True), Column("sev", "Kind", 5),
                Column("text", "Message", 120)]
     SEVERITY = {Severity.INFO: "severity-info", Severity.WARNING: "severity-warning",

@@ -6,7 +6,9 @@ turns a key into cells. Redrawing a changed row costs one line; adding rows cost
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Callable, Hashable, Sequence
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -67,6 +69,7 @@ class LineTable(ScrollView, can_focus=True):
         self.style_of = style_of
         self.keys: list[Hashable] = []
         self._positions: dict[Hashable, int] | None = {}  # key -> line; None: to be made when next asked
+        self.ascending = False  # the keys are in ascending order: a key's line is bisected for, no index kept
         self.cursor = 0
         self.follow = follow  # keep the cursor on the newest row while it is on the last one
         self._width = sum(c.width + 1 for c in self.columns)
@@ -92,12 +95,16 @@ class LineTable(ScrollView, can_focus=True):
 
     # -- data --------------------------------------------------------------------------------
 
-    def set_keys(self, keys: list[Hashable], *, narrower: bool = False) -> None:
+    def set_keys(self, keys: list[Hashable], *, narrower: bool = False, ascending: bool = False) -> None:
         """Replace every row (a new filter or sort); keeps the cursor on the same key if it is still there.
         The table keeps the list it is given (a day of fills is not copied for every filter keystroke).
         `narrower`: the new keys are some of the rows in view, in the same order, so the cursor's row is
         looked for only where it can now be (a keystroke with the cursor on the day's last fill would
-        otherwise compare it with every fill before it)."""
+        otherwise compare it with every fill before it). `ascending`: the keys are in ascending order (row
+        numbers in arrival order), and rows appended later come after them."""
+        self.ascending = ascending
+        if ascending:
+            self._positions = None
         current, cursor, dropped = self.current_key, self.cursor, len(self.keys) - len(keys)
         if narrower and not dropped:  # some of the rows in view, in order, and as many: all of them
             self.keys = keys  # nothing on screen changes (a letter every fill has: `isl`, an exec id's start)
@@ -132,7 +139,7 @@ class LineTable(ScrollView, can_focus=True):
     def update(self, keys: Sequence[Hashable]) -> None:
         """Redraw these rows if they are in view."""
         for key in keys:
-            index = self._index.get(key)
+            index = self._line_of(key)
             if index is not None:
                 self.refresh_line(index + 1)
 
@@ -147,10 +154,12 @@ class LineTable(ScrollView, can_focus=True):
 
     def replace_key(self, old: Hashable, new: Hashable) -> None:
         """A row got a new key (an order's perm id arrived): same line, new key."""
-        index = self._index.pop(old, None)
+        index = self._line_of(old)
         if index is not None:
             self.keys[index] = new
-            self._index[new] = index
+            if not self.ascending:
+                del self._index[old]
+                self._index[new] = index
             self.refresh_line(index + 1)
 
     @property
@@ -159,8 +168,16 @@ class LineTable(ScrollView, can_focus=True):
             self._positions = {k: i for i, k in enumerate(self.keys)}
         return self._positions
 
+    def _line_of(self, key: Hashable) -> int | None:
+        """Where the key is in the keys (None: not there)."""
+        if not self.ascending:
+            return self._index.get(key)
+        keys = self.keys
+        at = bisect_left(keys, key)  # type: ignore[type-var]
+        return at if at < len(keys) and keys[at] == key else None
+
     def has(self, key: Hashable) -> bool:
-        return key in self._index
+        return self._line_of(key) is not None
 
     @property
     def current_key(self) -> Hashable | None:
