@@ -17,6 +17,7 @@ from blotter.domain.rows import FillRow
 from blotter.domain.tally import unset
 
 Report = tuple[str, float, str, "float | None"]  # exec id, commission, currency, realized P&L, as reported
+TEXTS_KEPT = 4096
 _BUT_FEES = attrgetter(*(f.name for f in fields(FillRow)[:-3]))  # a row's fields before its commission's
 
 
@@ -39,9 +40,6 @@ def _fees(report: Report | None) -> tuple[float | None, str, float | None]:
     return None if unset(commission) else commission, currency, None if unset(pnl) else pnl
 
 
-def _row(base: str, ex: Execution, order_key: OrderKey | None, report: Report | None) -> FillRow:
-    return FillRow(ex.exec_id, base, order_key, ex.order_id, ex.perm_id, ex.client_id, ex.contract, ex.time,
-                   ex.side, ex.shares, ex.price, ex.exchange, ex.account, ex.last_liquidity, *_fees(report))
 
 
 class FillBook:
@@ -55,6 +53,7 @@ class FillBook:
         self.fills: dict[str, FillRow] = {}  # base execId -> fill, insertion (arrival) order
         # base execId -> the report of its one version reported, or a list of them when several were
         self._reports: dict[str, Report | list[Report]] = {}
+        self._texts: dict[str, str] = {}  # the sides, exchanges, accounts and seconds fills repeat: one object each
 
     def execution(self, ex: Execution, order_key: OrderKey | None) -> tuple[str, FillRow | None, FillRow] | None:
         base = base_of(ex.exec_id)
@@ -63,8 +62,22 @@ class FillBook:
             if version(ex.exec_id) <= version(before.exec_id):
                 return None  # the same fill again, or an older version of it
             base = before.base_id  # the string already held
-        after = self.fills[base] = _row(base, ex, order_key, self._pick(base, ex.exec_id))
+        one = self._one
+        after = self.fills[base] = FillRow(
+            ex.exec_id, base, order_key, ex.order_id, ex.perm_id, ex.client_id, ex.contract, one(ex.time),
+            one(ex.side), ex.shares, ex.price, one(ex.exchange), one(ex.account), ex.last_liquidity,
+            *_fees(self._pick(base, ex.exec_id)))
         return base, before, after
+
+    def _one(self, text: str) -> str:
+        """The equal text kept before, or this one, kept (the last TEXTS_KEPT distinct ones)."""
+        texts = self._texts
+        kept = texts.get(text)
+        if kept is None:
+            if len(texts) >= TEXTS_KEPT:
+                texts.clear()
+            kept = texts[text] = text
+        return kept
 
     def commission(self, c: Commission) -> tuple[str, FillRow, FillRow] | None:
         base = base_of(c.exec_id)

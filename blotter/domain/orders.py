@@ -47,7 +47,11 @@ class OrderState:
 
     def take_status(self, text: str) -> None:
         """TWS's status: a repeat changes nothing; final words are not taken back by a later working one."""
-        new = _PARSED.get(text) or OrderStatus.parse(text)
+        new = _PARSED.get(text)
+        if new is None:
+            new = OrderStatus.parse(text)
+        else:
+            text = new.value  # the status' own string, not one each event brought
         if self.completed or (self.tws_status in FINAL and not new.done):
             return
         if self.cancel_pending and (new.done or new is OrderStatus.PENDING_CANCEL
@@ -57,7 +61,8 @@ class OrderState:
 
     def complete(self, status: str, completed_status: str, completed_time: str) -> None:
         """completedOrder: the order is finished, whatever was shown before."""
-        self.tws_status, self.status_text = _PARSED.get(status) or OrderStatus.parse(status), status
+        parsed = _PARSED.get(status)
+        self.tws_status, self.status_text = parsed or OrderStatus.parse(status), parsed.value if parsed else status
         self.completed, self.completed_status, self.completed_time = True, completed_status, completed_time
         self.local = self.cancel_pending = self.modify_pending = False
 
