@@ -53,7 +53,7 @@ class FillBook:
         self.fills: dict[str, FillRow] = {}  # base execId -> fill, insertion (arrival) order
         # base execId -> the report of its one version reported, or a list of them when several were
         self._reports: dict[str, Report | list[Report]] = {}
-        self._texts: dict[str, str] = {}  # the sides, exchanges, accounts and seconds fills repeat: one object each
+        self._texts: dict[str, str] = {}  # the sides, exchanges, accounts, currencies and seconds fills repeat
 
     def execution(self, ex: Execution, order_key: OrderKey | None) -> tuple[str, FillRow | None, FillRow] | None:
         base = base_of(ex.exec_id)
@@ -87,7 +87,7 @@ class FillBook:
             base = before.base_id
             if before.exec_id == exec_id:
                 exec_id = before.exec_id
-        report = (exec_id, c.commission, c.currency, c.realized_pnl)
+        report = (exec_id, c.commission, self._one(c.currency), c.realized_pnl)
         held = self._reports.get(base)
         if held is None:
             self._reports[base] = report  # the fill's first report: nearly always its only one

@@ -140,19 +140,23 @@ class OrderBook:
 
     def __init__(self) -> None:
         self.states: dict[OrderKey, OrderState] = {}
-        self._perms: dict[tuple[int, int], int] = {}
+        self._perms: dict[int, dict[int, int]] = {}  # client id -> order id -> perm id (no tuple an order)
 
     def key(self, perm_id: int, client_id: int, order_id: int) -> OrderKey | None:
         """The key an event's ids name: the perm id if it or the ids' known perm id is there."""
         if not perm_id and known_order_id(order_id):
-            perm_id = self._perms.get((client_id, order_id), 0)
+            perm_id = self._perm(client_id, order_id)
         return order_key(perm_id, client_id, order_id)
+
+    def _perm(self, client_id: int, order_id: int) -> int:
+        ids = self._perms.get(client_id)
+        return ids.get(order_id, 0) if ids is not None else 0
 
     def learn(self, perm_id: int, client_id: int, order_id: int) -> tuple[OrderKey, OrderKey] | None:
         """Remember the perm id of (client, order id); (old key, new key) if a row keyed by the ids moved."""
-        if not perm_id or not known_order_id(order_id) or self._perms.get((client_id, order_id)) == perm_id:
+        if not perm_id or not known_order_id(order_id) or self._perm(client_id, order_id) == perm_id:
             return None
-        self._perms[client_id, order_id] = perm_id
+        self._perms.setdefault(client_id, {})[order_id] = perm_id
         old_key, new_key = OrderKey(0, client_id, order_id), OrderKey(perm_id)
         state = self.states.pop(old_key, None)
         if state is None:
