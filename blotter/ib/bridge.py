@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from decimal import Decimal
-from typing import Callable
+from typing import Any, Callable
 
 from ibapi.commission_and_fees_report import CommissionAndFeesReport
 from ibapi.contract import Contract, ContractDetails
@@ -42,21 +42,12 @@ class Bridge(Vetting, EWrapper):
 
     def openOrder(self, orderId: int, contract: Contract, order: Order, orderState: OrderState) -> None:
         figures = convert.what_if_figures(orderState) if order.whatIf else {}
-        self.put(ev.OpenOrder(
-            order_id=orderId, client_id=order.clientId, perm_id=order.permId,
-            contract=convert.contract_ref(contract), order=convert.order_fields(order),
-            status=orderState.status, what_if=bool(order.whatIf),
-            commission_currency=orderState.commissionAndFeesCurrency or "",
-            warning_text=orderState.warningText or "", received=self.clock(), **figures,
-        ))
+        self.put(open_order_event(orderId, convert.contract_ref(contract), convert.order_fields(order), order,
+                                  orderState, self.clock(), figures))
 
     def completedOrder(self, contract: Contract, order: Order, orderState: OrderState) -> None:
-        self.put(ev.CompletedOrder(
-            order_id=order.orderId, client_id=order.clientId, perm_id=order.permId,
-            contract=convert.contract_ref(contract), order=convert.order_fields(order), status=orderState.status,
-            completed_time=orderState.completedTime or "", completed_status=orderState.completedStatus or "",
-            received=self.clock(),
-        ))
+        self.put(completed_order_event(order.orderId, convert.contract_ref(contract), convert.order_fields(order),
+                                       order, orderState, self.clock()))
 
     def orderStatus(self, orderId: int, status: str, filled: Decimal, remaining: Decimal, avgFillPrice: float,
                     permId: int, parentId: int, lastFillPrice: float, clientId: int, whyHeld: str,
@@ -80,25 +71,15 @@ class Bridge(Vetting, EWrapper):
     # -- fills ------------------------------------------------------------------------------
 
     def execDetails(self, reqId: int, contract: Contract, execution: IbExecution) -> None:
-        self.put(ev.Execution(
-            req_id=reqId, exec_id=execution.execId, order_id=execution.orderId, client_id=execution.clientId,
-            perm_id=execution.permId, contract=convert.contract_ref(contract), time=execution.time,
-            account=execution.acctNumber, exchange=execution.exchange, side=execution.side,
-            shares=convert.quantity(execution.shares), price=convert.number(execution.price),
-            cum_qty=convert.quantity(execution.cumQty), avg_price=convert.number(execution.avgPrice),
-            order_ref=execution.orderRef or "", last_liquidity=int(execution.lastLiquidity or 0),
-            received=self.clock(),
-        ))
+        self.put(execution_event(reqId, convert.contract_ref(contract), execution, convert.quantity(execution.shares),
+                                 convert.quantity(execution.cumQty), self.clock()))
 
     def execDetailsEnd(self, reqId: int) -> None:
         self.put(ev.EndOf("executions", reqId))
 
     def commissionAndFeesReport(self, commissionAndFeesReport: CommissionAndFeesReport) -> None:
         r = commissionAndFeesReport
-        self.put(ev.Commission(
-            exec_id=r.execId, commission=convert.price(r.commissionAndFees) or 0.0, currency=r.currency,
-            realized_pnl=convert.price(r.realizedPNL), received=self.clock(),
-        ))
+        self.put(commission_event(r, r.realizedPNL, self.clock()))
 
     # -- session ----------------------------------------------------------------------------
 
@@ -137,3 +118,39 @@ class Bridge(Vetting, EWrapper):
         name = TICK_FIELDS.get(tickType)
         if name is not None:
             self.put(ev.Tick(reqId, name, float(size)))
+
+
+# The events of the messages a day is made of, from ibapi's objects or, by the same attribute names,
+# from protobuf messages (blotter.ib.protobuf_events); what the two hold differently is passed apart.
+
+def open_order_event(order_id: int, contract: ev.ContractRef, fields: ev.OrderFields, order: Any, state: Any,
+                     received: float, figures: dict[str, float | None]) -> ev.OpenOrder:
+    return ev.OpenOrder(
+        order_id=order_id, client_id=order.clientId, perm_id=order.permId, contract=contract, order=fields,
+        status=state.status, what_if=bool(order.whatIf), commission_currency=state.commissionAndFeesCurrency or "",
+        warning_text=state.warningText or "", received=received, **figures,
+    )
+
+
+def completed_order_event(order_id: int, contract: ev.ContractRef, fields: ev.OrderFields, order: Any, state: Any,
+                          received: float) -> ev.CompletedOrder:
+    return ev.CompletedOrder(
+        order_id=order_id, client_id=order.clientId, perm_id=order.permId, contract=contract, order=fields,
+        status=state.status, completed_time=state.completedTime or "",
+        completed_status=state.completedStatus or "", received=received,
+    )
+
+
+def execution_event(req_id: int, contract: ev.ContractRef, e: Any, shares: Decimal, cum_qty: Decimal,
+                    received: float) -> ev.Execution:
+    return ev.Execution(
+        req_id=req_id, exec_id=e.execId, order_id=e.orderId, client_id=e.clientId, perm_id=e.permId,
+        contract=contract, time=e.time, account=e.acctNumber, exchange=e.exchange, side=e.side, shares=shares,
+        price=convert.number(e.price), cum_qty=cum_qty, avg_price=convert.number(e.avgPrice),
+        order_ref=e.orderRef or "", last_liquidity=int(e.lastLiquidity or 0), received=received,
+    )
+
+
+def commission_event(r: Any, realized_pnl: float, received: float) -> ev.Commission:
+    return ev.Commission(exec_id=r.execId, commission=convert.price(r.commissionAndFees) or 0.0, currency=r.currency,
+                         realized_pnl=convert.price(realized_pnl), received=received)

@@ -40,18 +40,23 @@ def quantity(value: Decimal | None) -> Decimal:
 def contract_ref(c: Contract) -> ContractRef:
     """The contract's ContractRef: the same object for the same contract, while it is among the last
     CONTRACTS_KEPT seen (a day of fills holds a few refs, not one per fill; and each is made once)."""
-    key = (c.conId, c.symbol, c.secType, c.exchange, c.primaryExchange, c.currency, c.localSymbol,
-           c.tradingClass, c.multiplier, c.lastTradeDateOrContractMonth, c.strike, c.right)
+    return contract_ref_of(c.conId, c.symbol, c.secType, c.exchange, c.primaryExchange, c.currency, c.localSymbol,
+                           c.tradingClass, c.multiplier, c.lastTradeDateOrContractMonth, c.strike, c.right)
+
+
+def contract_ref_of(*key: object) -> ContractRef:
+    """contract_ref of the contract's fields, in contract_ref's order (what a protobuf contract gives)."""
     ref = _refs.get(key)
     if ref is None:
         if len(_refs) >= CONTRACTS_KEPT:
             _refs.clear()
+        con_id, symbol, sec_type, exchange, primary, currency, local_symbol, trading_class, multiplier, \
+            last_trade_date, strike, right = key
         ref = _refs[key] = ContractRef(
-            con_id=c.conId, symbol=c.symbol, sec_type=c.secType, exchange=c.exchange,
-            primary_exchange=c.primaryExchange, currency=c.currency, local_symbol=c.localSymbol,
-            trading_class=c.tradingClass, multiplier=str(c.multiplier or ""),
-            last_trade_date=c.lastTradeDateOrContractMonth, strike=price(c.strike) or 0.0,
-            right="" if c.right in ("?", "0") else c.right,
+            con_id=con_id, symbol=symbol, sec_type=sec_type, exchange=exchange, primary_exchange=primary,
+            currency=currency, local_symbol=local_symbol, trading_class=trading_class,
+            multiplier=str(multiplier or ""), last_trade_date=last_trade_date, strike=price(strike) or 0.0,
+            right="" if right in ("?", "0") else right,
         )
     return ref
 
@@ -61,14 +66,22 @@ _refs: dict[tuple[object, ...], ContractRef] = {}  # used on the ibapi thread on
 
 
 def order_fields(o: Order) -> OrderFields:
-    """The order's fields; the side, type, time in force and account are one string apiece for a whole
-    day of orders (they repeat; each openOrder brings its own copies, ~200 bytes an order)."""
+    return order_fields_of(o, o.totalQuantity, o.lmtPrice, o.auxPrice, o.trailingPercent, o.trailStopPrice)
+
+
+def order_fields_of(o: object, total_quantity: Decimal | None, lmt_price: float, aux_price: float,
+                    trailing_percent: float, trail_stop_price: float) -> OrderFields:
+    """The fields of an order: the quantity and prices as given (unset as ibapi has it), the rest read from
+    `o` by ibapi's names (an ibapi Order, or a protobuf one: the same names, the same empty values). The
+    side, type, time in force and account are one string apiece for a whole day of orders (they repeat;
+    each openOrder brings its own copies, ~200 bytes an order)."""
+    order_type = o.orderType  # type: ignore[attr-defined]
     return OrderFields(
-        action=intern(o.action), total_quantity=quantity(o.totalQuantity), order_type=intern(o.orderType),
-        lmt_price=_carried(o.lmtPrice, o.orderType in LIMIT_TYPES), aux_price=_carried(o.auxPrice, False),
-        tif=intern(o.tif), account=intern(o.account), outside_rth=bool(o.outsideRth), order_ref=o.orderRef,
-        parent_id=o.parentId, trailing_percent=price(o.trailingPercent), trail_stop_price=price(o.trailStopPrice),
-        good_till_date=o.goodTillDate, oca_group=o.ocaGroup,
+        action=intern(o.action), total_quantity=quantity(total_quantity), order_type=intern(order_type),  # type: ignore[attr-defined]
+        lmt_price=_carried(lmt_price, order_type in LIMIT_TYPES), aux_price=_carried(aux_price, False),
+        tif=intern(o.tif), account=intern(o.account), outside_rth=bool(o.outsideRth),  # type: ignore[attr-defined]
+        order_ref=o.orderRef, parent_id=o.parentId, trailing_percent=price(trailing_percent),  # type: ignore[attr-defined]
+        trail_stop_price=price(trail_stop_price), good_till_date=o.goodTillDate, oca_group=o.ocaGroup,  # type: ignore[attr-defined]
     )
 
 

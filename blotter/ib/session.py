@@ -21,6 +21,7 @@ from blotter.ib import convert
 from blotter.ib.bridge import Bridge
 from blotter.ib.connect import ConnectError, open_client
 from blotter.ib.outbox import Outbox, Outgoing
+from blotter.ib.protobuf_events import ProtobufEvents
 
 log = logging.getLogger("blotter.ib")
 
@@ -52,6 +53,7 @@ class Session:
         self.rng = rng or random.Random()
         self.clock = clock  # stamps events; tests fix it for reproducible screens
         self.bridge = Bridge(self._observe, clock)
+        self.protobuf = ProtobufEvents(self.bridge)  # the day's hot messages, read past ibapi's decoder
         self.client: EClient | None = None
         self.state = ev.ConnState.STOPPED
         self.server_version = 0
@@ -99,7 +101,8 @@ class Session:
         with self._cond:
             self._ready = False
             self._fatal = ""
-        client = open_client(self.bridge, cfg.host, cfg.port, cfg.client_id, cfg.connect_timeout)
+        client = open_client(self.bridge, cfg.host, cfg.port, cfg.client_id, cfg.connect_timeout,
+                             readers=self.protobuf.readers)
         self.outbox.note_sent()  # START_API went out with the handshake
         self.client = client
         runner = threading.Thread(target=self._run, args=(client,), name="blotter-ibapi", daemon=True)

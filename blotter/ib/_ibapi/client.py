@@ -27,6 +27,7 @@ import queue
 import socket
 import time
 from threading import Thread
+from typing import Callable
 
 from google.protobuf.message import DecodeError
 from ibapi import comm
@@ -64,8 +65,10 @@ class Client(EClient):
 
     reader_type: type[Thread] = LinearReader  # the reader thread each connection starts (a hook for measuring)
 
-    def __init__(self, wrapper: EWrapper, timeout: float = 5.0) -> None:
+    def __init__(self, wrapper: EWrapper, timeout: float = 5.0,
+                 readers: dict[int, Callable[[bytes], bool]] | None = None) -> None:
         super().__init__(wrapper)
+        self.readers = readers or {}  # protobuf message id -> a reader of its own (False: ibapi's after all)
         self.msg_queue = queue.SimpleQueue()  # type: ignore[assignment]
         self.timeout = timeout
         self.failure = ""  # why the last connect failed, in a few words
@@ -167,6 +170,9 @@ class Client(EClient):
             decoder = self.decoder
             if msg_id > PROTOBUF_MSG_ID:
                 protobuf = True
+                read = self.readers.get(msg_id - PROTOBUF_MSG_ID)
+                if read is not None and read(payload):
+                    return
                 info = decoder.msgId2handleInfoProtoBuf.get(msg_id - PROTOBUF_MSG_ID)
                 if info is None or info.processMeth is None:
                     raise BadFrame("no such message")
