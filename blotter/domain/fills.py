@@ -1,9 +1,11 @@
 """Fills by base execId: corrections replace their fill, commissions wait for the fill they belong to.
 
 A fill is kept as the row it shows (FillRow), which holds all the day's sums need; the execution and
-report events are not kept (a day holds tens of thousands). Reports are kept as the values they gave,
-under their fill's base execId, one per version reported: to tell a report sent again from a new one,
-and to hold a report that came before its execution or for a correction not yet seen.
+report events are not kept (a day holds tens of thousands). A fill's one report, for its own version,
+is what its row shows. Other reports are kept as the values they gave, under their fill's base execId,
+one per version reported: a report that came before its execution or for a correction not yet seen, a
+corrected fill's earlier reports, and a report with an unset value (its row shows None for it); so a
+report sent again is told from a new one.
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ class FillBook:
 
     def __init__(self) -> None:
         self.fills: dict[str, FillRow] = {}  # base execId -> fill, insertion (arrival) order
-        # base execId -> the report of its one version reported, or a list of them when several were
+        # base execId -> the report of its one version reported, or a list of them when several were; none
+        # for a fill whose row holds the one report it has, for its own version, as it came (nearly every fill)
         self._reports: dict[str, Report | list[Report]] = {}
         self._texts: dict[str, str] = {}  # the sides, exchanges, accounts, currencies and seconds fills repeat
 
@@ -62,11 +65,17 @@ class FillBook:
             if version(ex.exec_id) <= version(before.exec_id):
                 return None  # the same fill again, or an older version of it
             base = before.base_id  # the string already held
+            held = self._held(base, before)
+            if held is not None:
+                self._reports[base] = held  # its row's report now is an earlier version's
+        report = self._pick(base, ex.exec_id)
         one = self._one
         after = self.fills[base] = FillRow(
             ex.exec_id, base, order_key, ex.order_id, ex.perm_id, ex.client_id, ex.contract, one(ex.time),
             one(ex.side), ex.shares, ex.price, one(ex.exchange), one(ex.account), ex.last_liquidity,
-            *_fees(self._pick(base, ex.exec_id)))
+            *_fees(report))
+        if report is not None and self._reports[base] is report and report[0] == ex.exec_id and _whole(report):
+            del self._reports[base]  # a report that came first, the fill's only one: its row says it all now
         return base, before, after
 
     def _one(self, text: str) -> str:
@@ -88,23 +97,32 @@ class FillBook:
             if before.exec_id == exec_id:
                 exec_id = before.exec_id
         report = (exec_id, c.commission, self._one(c.currency), c.realized_pnl)
-        held = self._reports.get(base)
-        if held is None:
-            self._reports[base] = report  # the fill's first report: nearly always its only one
-        else:
-            known = _version_of(held, exec_id)
-            if known is not None and known[1:] == report[1:]:
-                return None
-            self._reports[base] = _with(held, known, report)
-        if before is None:
-            return None  # held until its execution arrives
-        if self._pick(base, before.exec_id) is not report:  # the fill's version takes another report
+        held = self._held(base, before)
+        known = _version_of(held, exec_id)
+        if known is not None and known[1:] == report[1:]:
             return None
+        if before is not None and exec_id is before.exec_id and (held is None or held is known) and _whole(report):
+            self._reports.pop(base, None)  # the only report, for the fill's own version: its row says it all
+        else:
+            self._reports[base] = _with(held, known, report)
+            if before is None:
+                return None  # held until its execution arrives
+            if self._pick(base, before.exec_id) is not report:  # the fill's version takes another report
+                return None
         after = self.fills[base] = FillRow(*_BUT_FEES(before), *_fees(report))
         return base, before, after
 
+    def _held(self, base: str, row: FillRow | None) -> Report | list[Report] | None:
+        """The reports of this fill: those kept, else the one its row holds (a row has fees only from a
+        report kept, or from the one it holds when none is kept)."""
+        held = self._reports.get(base)
+        if held is None and row is not None and row.commission is not None:
+            return row.exec_id, row.commission, row.commission_currency, row.realized_pnl
+        return held
+
     def _pick(self, base: str, exec_id: str) -> Report | None:
-        """The report for this version of the fill, else for the latest earlier version (not yet re-reported)."""
+        """The report kept for this version of the fill, else for the latest earlier version (not yet
+        re-reported)."""
         held = self._reports.get(base)
         if held is None:
             return None
@@ -116,6 +134,11 @@ class FillBook:
         mine = version(exec_id)
         earlier = [r for r in held if version(r[0]) < mine]
         return max(earlier, key=lambda r: version(r[0])) if earlier else None
+
+
+def _whole(report: Report) -> bool:
+    """A row shows every value of this report as it came (none unset): the row can stand for it."""
+    return not unset(report[1]) and (report[3] is None or not unset(report[3]))
 
 
 def _version_of(held: Report | list[Report] | None, exec_id: str) -> Report | None:
