@@ -10,13 +10,12 @@ import pytest
 
 from blotter.domain.rows import OrderRow
 from blotter.domain.status import OrderStatus
-from blotter.sim.requests import decode_request
 from tests.ui.conftest import SIZE, burst, settle, until
 
 
 def placed(world) -> list:
     """Every placeOrder the simulator received, decoded by its own reader (what really reached 'TWS')."""
-    return [decode_request(200, list(r.fields)) for r in world.sim.recorder.of("placeOrder")]
+    return [r.request for r in world.sim.recorder.of("placeOrder")]
 
 
 async def type_order(pilot: Any, line: str) -> None:
@@ -117,7 +116,7 @@ async def _test_cancel_asks_then_cancels(world):
         await pilot.press("y")
         await until(pilot, lambda: (app.store.order(row.key) or row).status is OrderStatus.CANCELLED,
                     "the order cancelled")
-    assert [r.fields[1] for r in world.sim.recorder.of("cancelOrder")] == [str(row.order_id)]
+    assert [r.request.order_id for r in world.sim.recorder.of("cancelOrder")] == [row.order_id]
 
 
 def test_escape_then_y_at_once_in_the_cancel_confirmation_cancels_nothing(world):
