@@ -91,6 +91,7 @@ class CompletedOrder:
     completed_time: str = ""
     completed_status: str = ""
     received: float = 0.0
+    filled: Decimal = Decimal(0)  # filledQuantity: TWS puts what was left to fill where the size belongs
 
 
 @frozen

@@ -1,7 +1,8 @@
 """One order's mutable state inside the Store, and what its row shows.
 
 Statuses vs executions: the status column is TWS's word (orderStatus / openOrder / completedOrder),
-but filled, remaining and avg price come from the executions only. A working order whose executions
+but filled, remaining and avg price come from the executions (a completedOrder's filled quantity
+stands in until its executions arrive, or when they never do). A working order whose executions
 cover its total quantity is shown FILLED (market orders may never get a Filled status); a status
 claiming more filled than the executions does not raise `filled`. Filled / Cancelled / ApiCancelled
 and completed orders are final: a later (stale, replayed) working status does not bring them back.
@@ -29,7 +30,7 @@ class OrderState:
     __slots__ = ("key", "client_id", "order_id", "perm_id", "contract", "order", "tws_status", "status_text",
                  "status_remaining", "why_held", "local", "rejected", "cancel_pending", "cancel_from",
                  "modify_pending", "last_error", "completed", "completed_status", "completed_time",
-                 "first_seen")
+                 "reported_filled", "first_seen")
 
     def __init__(self, key: OrderKey, client_id: int, order_id: int, perm_id: int, seen: float) -> None:
         self.key = key
@@ -43,6 +44,7 @@ class OrderState:
         self.cancel_from: OrderStatus | None = None
         self.last_error: tuple[int, str] | None = None
         self.completed_status = self.completed_time = ""
+        self.reported_filled = ZERO  # completedOrder's filled quantity, for a row whose executions are not here
         self.first_seen = seen
 
     def take_status(self, text: str) -> None:
@@ -88,6 +90,7 @@ class OrderState:
     def absorb(self, other: OrderState) -> None:
         """Merge a (client, order id) row into this perm-id row for the same order."""
         self.first_seen = min(self.first_seen, other.first_seen)
+        self.reported_filled = max(self.reported_filled, other.reported_filled)
         if self.order == OrderFields():
             self.contract, self.order = other.contract, other.order
         if self.last_error is None:
@@ -114,6 +117,8 @@ class OrderState:
     def view(self, tally: Tally | None) -> tuple:
         """Everything its row shows but key and `updated`, in OrderRow's field order (cheap to compare)."""
         filled = tally.shares if tally is not None else ZERO
+        if self.reported_filled > filled:
+            filled = self.reported_filled
         status = self.status(filled)
         total = self.order.total_quantity
         if total > 0:
@@ -128,7 +133,7 @@ class OrderState:
             avg, fills, commission, currency = tally.avg_price(), tally.fills, float(tally.commission), tally.currency
             pnl = float(tally.pnl) if tally.pnl_fills else None
         order = self.order
-        if total == 0 and filled > 0 and status.done:  # known only from completedOrder: its fills say the size
+        if total == 0 and filled > 0 and status.done:  # known only from a completedOrder of an older journal
             order = replace(order, total_quantity=filled)
         return (self.order_id, self.client_id, self.perm_id, self.contract, order, status, status_text,
                 filled, remaining, avg, fills, commission, currency, pnl, self.last_error, self.local,

@@ -214,11 +214,11 @@ class Store:
         state = self._state(ev.perm_id, ev.client_id, ev.order_id)
         if state is not None:
             if ev.order != OrderFields():
-                order = ev.order
-                if order.total_quantity == 0 and state.order.total_quantity > 0:
-                    # TWS sends what is left to fill (0 once filled) where the order's size belongs
-                    order = replace(order, total_quantity=state.order.total_quantity)
+                # TWS sends what was left to fill where the order's size belongs, its fills beside it
+                size = state.order.total_quantity or ev.order.total_quantity + ev.filled
+                order = ev.order if size == ev.order.total_quantity else replace(ev.order, total_quantity=size)
                 state.contract, state.order = ev.contract, order
+            state.reported_filled = ev.filled
             state.complete(ev.status, ev.completed_status, ev.completed_time)
 
     def _on_bound(self, ev: OrderBound) -> None:

@@ -47,7 +47,7 @@ class Bridge(Vetting, EWrapper):
 
     def completedOrder(self, contract: Contract, order: Order, orderState: OrderState) -> None:
         self.put(completed_order_event(order.orderId, convert.contract_ref(contract), convert.order_fields(order),
-                                       order, orderState, self.clock()))
+                                       order, orderState, convert.quantity(order.filledQuantity), self.clock()))
 
     def orderStatus(self, orderId: int, status: str, filled: Decimal, remaining: Decimal, avgFillPrice: float,
                     permId: int, parentId: int, lastFillPrice: float, clientId: int, whyHeld: str,
@@ -133,11 +133,11 @@ def open_order_event(order_id: int, contract: ev.ContractRef, fields: ev.OrderFi
 
 
 def completed_order_event(order_id: int, contract: ev.ContractRef, fields: ev.OrderFields, order: Any, state: Any,
-                          received: float) -> ev.CompletedOrder:
+                          filled: Decimal, received: float) -> ev.CompletedOrder:
     return ev.CompletedOrder(
         order_id=order_id, client_id=order.clientId, perm_id=order.permId, contract=contract, order=fields,
         status=state.status, completed_time=state.completedTime or "",
-        completed_status=state.completedStatus or "", received=received,
+        completed_status=state.completedStatus or "", received=received, filled=filled,
     )
 
 

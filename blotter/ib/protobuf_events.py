@@ -117,7 +117,8 @@ class ProtobufEvents:
         o = m.order
         bridge = self.bridge
         bridge.put(completed_order_event(o.orderId, _contract(m.contract),
-                                         _order_fields(o), o, m.orderState, bridge.clock()))
+                                         _order_fields(o), o, m.orderState, _quantity(o.filledQuantity),
+                                         bridge.clock()))
         return True
 
     def execution(self, payload: bytes) -> bool:

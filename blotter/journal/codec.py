@@ -200,7 +200,7 @@ SPECS: dict[type, Spec] = {spec.cls: spec for spec in (
          ("equity_with_loan_change", OPT_FLOAT), ("warning_text", STR)),
     Spec(CompletedOrder, "received",
          ("order_id", INT), ("client_id", INT), ("perm_id", INT), ("contract", CONTRACT), ("order", ORDER),
-         ("status", STR), ("completed_time", STR), ("completed_status", STR)),
+         ("status", STR), ("completed_time", STR), ("completed_status", STR), ("filled", DECIMAL)),
     Spec(StatusUpdate, "received",
          ("order_id", INT), ("status", STR), ("filled", DECIMAL), ("remaining", DECIMAL),
          ("avg_fill_price", FLOAT), ("perm_id", INT), ("parent_id", INT), ("last_fill_price", FLOAT),

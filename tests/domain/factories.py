@@ -63,7 +63,7 @@ def message(id_: int, code: int, text: str = "", at: float = 6.0) -> TwsMessage:
 
 def completed(perm_id: int, state: str = "Filled", completed_status: str = "", contract: ContractRef = AAPL,
               order: OrderFields | None = None, order_id: int = 2**31 - 1, client_id: int = 0,
-              at: float = 7.0) -> CompletedOrder:
+              at: float = 7.0, filled: int = 0) -> CompletedOrder:
     return CompletedOrder(order_id, client_id, perm_id, contract, order or fields(), state,
                           completed_time="20261120 10:05:00 US/Eastern",
-                          completed_status=completed_status or state, received=at)
+                          completed_status=completed_status or state, received=at, filled=Decimal(filled))

@@ -55,6 +55,16 @@ CASES = [
      [open_order(5, 999), status(5, 999), completed(999, "Cancelled", "Rejected")], S.CANCELLED, 0, 100, None),
     ("completed order we never saw is added", [completed(999, "Filled"), execution("e1.01", 5, 999, 100, 150.0)],
      S.FILLED, 100, 0, 150.0),
+    ("completed order as TWS sends it (what was left as its size, its fills beside), before its executions",
+     [completed(999, "Filled", order=fields(qty=0), filled=100)], S.FILLED, 100, 0, None),
+    ("completed order as TWS sends it, then its executions",
+     [completed(999, "Filled", order=fields(qty=0), filled=100), execution("e1.01", 5, 999, 100, 150.0)],
+     S.FILLED, 100, 0, 150.0),
+    ("partly filled then cancelled, as TWS reports it: the size is its fills and what was left",
+     [completed(999, "Cancelled", order=fields(qty=70), filled=30)], S.CANCELLED, 30, 70, None),
+    ("known from openOrder, then completed as TWS reports it: the size stays the order's",
+     [open_order(5, 999), execution("e1.01", 5, 999, 30, 150.0), completed(999, "Cancelled", order=fields(qty=70),
+                                                                            filled=30)], S.CANCELLED, 30, 70, 150.0),
     ("completed Filled then replayed working status: stays Filled",
      [completed(999, "Filled"), status(5, 999, "Submitted")], S.FILLED, 0, 100, None),
 ]
@@ -66,8 +76,9 @@ def test_what_the_order_row_shows(events, shown, filled, remaining, avg):
     store.apply([connected(), *events])
     row = store.orders()[-1]
     assert row.status is shown, f"status column: {row.status.value}, expected {shown.value}"
-    assert row.filled == Decimal(filled), "filled comes from executions only"
+    assert row.filled == Decimal(filled), "filled comes from executions (or a completed order's report)"
     assert row.remaining == Decimal(remaining)
+    assert row.order.total_quantity == row.filled + row.remaining
     assert row.avg_price == (pytest.approx(avg) if avg is not None else None)
 
 

@@ -216,3 +216,24 @@ def test_commission_sent_before_its_execution_is_held_until_the_fill(sim, core):
     ours = sim.call(lambda: [f for f in sim.broker.fills.values() if f.order_id == oid])
     assert [f.commission for f in fills_of(c.store, oid)] == [f.commission for f in ours]
     assert c.row(oid).commission == pytest.approx(sum(f.commission for f in ours))
+
+
+def test_orders_completed_before_connect_show_their_size_and_fills_from_tws_alone(sim, core, session):
+    """completedOrder puts what was left to fill where the size belongs; the row must not read 0/0."""
+    c = core()
+    filled = c.session.place(AAPL, fields("BUY", 300))
+    big = c.session.place(AAPL, fields("BUY", 20_000))
+    c.until(lambda s: c.row(big) is not None and c.row(big).perm_id != 0)
+    step_until(sim, c, lambda s: c.status(filled) is OrderStatus.FILLED and c.row(big).filled > 0)
+    c.session.cancel(big)
+    c.until(lambda s: c.status(big) is OrderStatus.CANCELLED, what="Cancelled")
+    part = sim.call(lambda: sim.broker.by_key[(1, big)].filled)
+    assert 0 < part < 20_000
+
+    _, events = session(client_id=0)
+    events.wait(ev.Resynced)
+    store = Store()
+    store.apply([*events.of(ev.Connection), *events.of(ev.CompletedOrder)])  # no executions: TWS's word alone
+    shown = {r.perm_id: (r.status, r.filled, r.order.total_quantity) for r in store.orders()}
+    assert shown[c.row(filled).perm_id] == (OrderStatus.FILLED, Decimal(300), Decimal(300))
+    assert shown[c.row(big).perm_id] == (OrderStatus.CANCELLED, part, Decimal(20_000))
