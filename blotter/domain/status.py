@@ -26,15 +26,12 @@ class OrderStatus(Enum):
         except ValueError:
             return cls.UNKNOWN
 
-    @property
-    def working(self) -> bool:
-        return self in WORKING
-
-    @property
-    def done(self) -> bool:
-        return self in DONE
+    working: bool  # can still trade; set on each member below (read on every order row, so not a property)
+    done: bool  # finished for good
 
 
 WORKING = frozenset({OrderStatus.API_PENDING, OrderStatus.PENDING_SUBMIT, OrderStatus.PENDING_CANCEL,
                      OrderStatus.PRE_SUBMITTED, OrderStatus.SUBMITTED})
 DONE = frozenset({OrderStatus.API_CANCELLED, OrderStatus.CANCELLED, OrderStatus.FILLED, OrderStatus.INACTIVE})
+for _status in OrderStatus:
+    _status.working, _status.done = _status in WORKING, _status in DONE
