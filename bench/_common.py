@@ -288,7 +288,7 @@ class StubCommands:
         from blotter.domain.events import ConnState
 
         self.state = ConnState.CONNECTED
-        self.server_version = 200
+        self.server_version = 226  # what every current TWS speaks
         self.accounts = ("DU1234567",)
         self.last_received = time.time()
 

@@ -46,7 +46,7 @@ FILTER_WORDS = ("aapl sld", "isl 10", "msft bot", "0000e0d5.0001", "nvda 100", "
 def events(orders: int, fills: int) -> list[Any]:
     from blotter.domain import events as ev
 
-    out: list[Any] = [ev.Connection(ev.ConnState.CONNECTED, "bench", "127.0.0.1", 7497, 1, 200, time.time())]
+    out: list[Any] = [ev.Connection(ev.ConnState.CONNECTED, "bench", "127.0.0.1", 7497, 1, 226, time.time())]
     per_order = max(1, fills // orders)
     made = 0
     for o in range(orders):
