@@ -57,6 +57,7 @@ FLOOD_RATE, FLOOD_WINDOW = 12_000, 0.5  # events a second, over half a second, t
 FLOOD_INTERVAL = 0.1  # ...then the screen follows at 10 frames a second, leaving the CPU to reading it
 SENDING = {"ticket", "modify", "cancel", "cancel_all"}
 IMMEDIATE = SENDING | {"filter", "help", "focus_pane", "toggle_finished"}  # text, when a field has focus
+WALKING = {"focus_next", "focus_previous"}  # Textual's own Tab and shift+Tab
 LIVE_STATES = (ConnState.CONNECTED, ConnState.TWS_IB_RESTORED, ConnState.TWS_IB_LOST)
 CAUSES = {"new": "ticket: reviewed, Enter", "modify": "modify: reviewed, Enter",
           "cancel": "cancel: confirmed", "cancel_all": "cancel all: CANCEL typed"}
@@ -449,6 +450,8 @@ class BlotterApp(App[int]):
         self.live_confirmed = self._live_typed = True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in WALKING:
+            return True  # Tab walks a dialog's fields as it walks the panes
         if len(self.screen_stack) > 1 or (action in IMMEDIATE and isinstance(self.focused, Input)):
             return False  # a dialog is open, or the key is text for a field: not ours
         if action == "leave_filter":

@@ -155,3 +155,25 @@ async def _test_read_only_sends_nothing_and_says_why(world, key):
         assert "read-only" in str(app.pane("orders").border_subtitle)
         world.sim.call(lambda: None)
         assert len(world.sim.recorder.received) == before
+
+
+def test_tab_walks_the_modify_ticket_fields_a_trader_may_change(world):
+    asyncio.run(_test_tab_walks_the_modify_ticket_fields_a_trader_may_change(world))
+
+
+async def _test_tab_walks_the_modify_ticket_fields_a_trader_may_change(world):
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        [row] = [r for r in app.store.working() if r.order_id > 0]
+        orders = app.pane("orders")
+        orders.table.move_to(orders.table.keys.index(row.key))
+        await pilot.press("m")
+        ticket = await until(pilot, lambda: app.screen if app.screen.__class__.__name__ == "TicketScreen" else None,
+                             "the modify ticket")
+        await until(pilot, lambda: ticket.focused is not None, "a focused field")
+        assert ticket.focused.id == "f-quantity"
+        await pilot.press("tab")
+        assert ticket.focused.id == "f-lmt_price", f"tab went to {ticket.focused.id}"
+        await pilot.press("shift+tab")
+        assert ticket.focused.id == "f-quantity"
