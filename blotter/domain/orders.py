@@ -157,15 +157,25 @@ class OrderBook:
         ids = self._perms.get(client_id)
         return ids.get(order_id, 0) if ids is not None else 0
 
+    def learnt(self, perm_id: int, client_id: int, order_id: int) -> bool:
+        """The ids' perm id is known to be perm_id (so `learn` would change nothing)."""
+        ids = self._perms.get(client_id)
+        return ids is not None and ids.get(order_id) == perm_id  # a perm id held is never 0
+
     def learn(self, perm_id: int, client_id: int, order_id: int) -> tuple[OrderKey, OrderKey] | None:
         """Remember the perm id of (client, order id); (old key, new key) if a row keyed by the ids moved."""
-        if not perm_id or not known_order_id(order_id) or self._perm(client_id, order_id) == perm_id:
+        if not perm_id or not known_order_id(order_id):
             return None
-        self._perms.setdefault(client_id, {})[order_id] = perm_id
-        old_key, new_key = OrderKey(0, client_id, order_id), OrderKey(perm_id)
-        state = self.states.pop(old_key, None)
+        ids = self._perms.get(client_id)
+        if ids is None:
+            ids = self._perms[client_id] = {}
+        elif ids.get(order_id) == perm_id:
+            return None
+        ids[order_id] = perm_id
+        state = self.states.pop((0, client_id, order_id), None)  # a plain tuple finds its equal OrderKey
         if state is None:
             return None
+        old_key, new_key = state.key, OrderKey(perm_id)
         target = self.states.get(new_key)
         if target is None:
             state.key, state.perm_id, state.local = new_key, perm_id, False

@@ -181,6 +181,12 @@ class Store:
 
     def _state(self, perm_id: int, client_id: int, order_id: int) -> OrderState | None:
         """The order an event from TWS speaks of, added if new; None if it names no order."""
+        if self._book.learnt(perm_id, client_id, order_id):  # the usual event: its perm id known, nothing to re-key
+            state = self._orders.get((perm_id, 0, 0))  # type: ignore[call-overload]  # equal to OrderKey(perm_id)
+            if state is not None:
+                self._dirty[state.key] = self._now
+                state.client_id, state.order_id = client_id, order_id
+                return state
         self._learn(perm_id, client_id, order_id)
         key = self._key(perm_id, client_id, order_id)
         if key is None:
@@ -230,9 +236,13 @@ class Store:
 
     def _on_execution(self, ev: Execution) -> None:
         self._now = ev.received
-        self._learn(ev.perm_id, ev.client_id, ev.order_id)
-        key = self._key(ev.perm_id, ev.client_id, ev.order_id)
-        state = self._orders.get(key) if key is not None else None
+        state = None
+        if self._book.learnt(ev.perm_id, ev.client_id, ev.order_id):  # nothing to re-key
+            state = self._orders.get((ev.perm_id, 0, 0))  # type: ignore[call-overload]
+        if state is None:
+            self._learn(ev.perm_id, ev.client_id, ev.order_id)
+            key = self._key(ev.perm_id, ev.client_id, ev.order_id)
+            state = self._orders.get(key) if key is not None else None
         if state is not None:
             key = state.key  # the order's own key: one object an order, not one a fill (100,000 fills: 9 MB)
         self._summed(self._ledger.execution(ev, key))
