@@ -63,35 +63,29 @@ class Ledger:
         with localcontext(EXACT):
             for base, before in self._start.items():
                 after = fills[base]
-                if before is None or before.exec_id != after.exec_id:  # a new fill, or a correction
-                    if before is not None:
-                        self._trade(before, -1, orders)
-                    self._trade(after, 1, orders)
+                traded = before is None or before.exec_id != after.exec_id  # a new fill, or a correction
                 if before is not None:
-                    self._fees(before, -1, orders)
-                self._fees(after, 1, orders)
+                    self._count(before, -1, traded, orders)
+                self._count(after, 1, traded, orders)
         return orders
 
-    def _order_tally(self, key: OrderKey, orders: set[OrderKey]) -> Tally:
-        orders.add(key)
-        tally = self._tallies.get(key)
-        if tally is None:
-            tally = self._tallies[key] = Tally(key)
-        return tally
-
-    def _trade(self, fill: FillRow, sign: int, orders: set[OrderKey]) -> None:
-        amounts = trade_amounts(fill)
-        self._totals.trade(fill.contract, sign, amounts)
-        if fill.order_key is not None:
-            self._order_tally(fill.order_key, orders).trade(sign, amounts)
-
-    def _fees(self, fill: FillRow, sign: int, orders: set[OrderKey]) -> None:
-        amounts = fee_amounts(fill)
-        if amounts == (None, None):
+    def _count(self, fill: FillRow, sign: int, traded: bool, orders: set[OrderKey]) -> None:
+        """Add (sign 1) or take back (-1) a fill's fees, and its trade if `traded`, in every sum it is in."""
+        trade = trade_amounts(fill) if traded else None
+        fees = fee_amounts(fill)
+        if trade is None and fees is None:
             return  # no report, or one with nothing set
-        self._totals.fees(fill.contract, sign, amounts, fill.commission_currency)
-        if fill.order_key is not None:
-            self._order_tally(fill.order_key, orders).fees(sign, amounts, fill.commission_currency)
+        self._totals.count(fill.contract, sign, trade, fees, fill.commission_currency)
+        key = fill.order_key
+        if key is not None:
+            orders.add(key)
+            tally = self._tallies.get(key)
+            if tally is None:
+                tally = self._tallies[key] = Tally(key)
+            if trade is not None:
+                tally.trade(sign, trade)
+            if fees is not None:
+                tally.fees(sign, fees, fill.commission_currency)
 
     def flush(self) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
         """(fills added, fills updated, totals changed) since the last flush; call after settle."""

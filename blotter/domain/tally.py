@@ -51,22 +51,19 @@ def trade_amounts(fill: FillRow) -> tuple[bool, Decimal, Decimal, Decimal]:
     return fill.side in ("BOT", "BUY"), fill.shares, value, value * multiplier(fill.contract.multiplier)
 
 
-def fee_amounts(fill: FillRow) -> tuple[Decimal | None, Decimal | None]:
-    """(commission, realized P&L) of a fill's report; None where unknown or unset."""
-    return (None if fill.commission is None else dec(fill.commission),
-            None if fill.realized_pnl is None else dec(fill.realized_pnl))
-
-
-def _plus(total: Decimal, x: Decimal) -> Decimal:
-    """total + x; x itself while total is still the untouched ZERO, so that the sums of an order's first
-    fill are the fill's own objects, not copies of them (most orders fill once)."""
-    return x if total is ZERO and x else total + x
+def fee_amounts(fill: FillRow) -> tuple[Decimal | None, Decimal | None] | None:
+    """(commission, realized P&L) of a fill's report, None where unknown or unset; None if both are."""
+    commission, pnl = fill.commission, fill.realized_pnl
+    if commission is None and pnl is None:
+        return None
+    return None if commission is None else dec(commission), None if pnl is None else dec(pnl)
 
 
 class Tally:
     """Running sums for one order; `sign` is +1 to add a fill, -1 to take it back. `key`: the order's.
 
-    Call inside `localcontext(EXACT)` so that no sum rounds.
+    Call inside `localcontext(EXACT)` so that no sum rounds. A sum still the untouched ZERO takes a
+    fill's own value object, not a copy of it (most orders fill once).
     """
 
     __slots__ = ("key", "fills", "shares", "value", "commission", "pnl", "pnl_fills", "currency")
@@ -82,17 +79,25 @@ class Tally:
         if sign < 0:
             shares, value = -shares, -value
         self.fills += sign
-        self.shares = _plus(self.shares, shares)
-        self.value = _plus(self.value, value)
+        total = self.shares
+        self.shares = shares if total is ZERO and shares else total + shares
+        total = self.value
+        self.value = value if total is ZERO and value else total + value
 
     def fees(self, sign: int, amounts: tuple[Decimal | None, Decimal | None], currency: str) -> None:
         commission, pnl = amounts
         if commission is not None:
-            self.commission = _plus(self.commission, commission if sign > 0 else -commission)
+            if sign < 0:
+                commission = -commission
+            total = self.commission
+            self.commission = commission if total is ZERO and commission else total + commission
             if currency and sign > 0:
                 self.currency = currency
         if pnl is not None:
-            self.pnl = _plus(self.pnl, pnl if sign > 0 else -pnl)
+            if sign < 0:
+                pnl = -pnl
+            total = self.pnl
+            self.pnl = pnl if total is ZERO and pnl else total + pnl
             self.pnl_fills += sign
 
     def avg_price(self) -> float | None:
@@ -109,7 +114,7 @@ class Bucket(Tally):
         self.bought = self.sold = self.bought_notional = self.sold_notional = ZERO
 
     def trade(self, sign: int, amounts: tuple[bool, Decimal, Decimal, Decimal]) -> None:
-        super().trade(sign, amounts)
+        Tally.trade(self, sign, amounts)
         bought, shares, _, notional = amounts
         if sign < 0:
             shares, notional = -shares, -notional
@@ -147,16 +152,17 @@ class TotalsBook:
             tally = self._tallies[which][key] = Bucket(key)
         return tally
 
-    def trade(self, contract: ContractRef, sign: int, amounts: tuple[bool, Decimal, Decimal, Decimal]) -> None:
-        self._tally(0, contract.display).trade(sign, amounts)
-        self._tally(1, contract.currency).trade(sign, amounts)
-
-    def fees(self, contract: ContractRef, sign: int, amounts: tuple[Decimal | None, Decimal | None],
-             currency: str) -> None:
-        if amounts == (None, None):
-            return
-        self._tally(0, contract.display).fees(sign, amounts, currency)
-        self._tally(1, currency or contract.currency).fees(sign, amounts, currency)
+    def count(self, contract: ContractRef, sign: int, trade: tuple[bool, Decimal, Decimal, Decimal] | None,
+              fees: tuple[Decimal | None, Decimal | None] | None, currency: str) -> None:
+        """A fill's trade and / or fees (None: not these) added or taken back."""
+        symbol = self._tally(0, contract.display)
+        money = contract.currency
+        if trade is not None:
+            symbol.trade(sign, trade)
+            self._tally(1, money).trade(sign, trade)
+        if fees is not None:
+            symbol.fees(sign, fees, currency)
+            self._tally(1, currency or money).fees(sign, fees, currency)
 
     def flush(self) -> bool:
         """Freeze the buckets touched since the last flush; True if any shown figure changed."""
