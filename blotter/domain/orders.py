@@ -22,6 +22,7 @@ from blotter.domain.tally import Tally
 
 _PARSED = {status.value: status for status in OrderStatus}
 FINAL = frozenset({OrderStatus.FILLED, OrderStatus.CANCELLED, OrderStatus.API_CANCELLED})
+_NO_CONTRACT, _NO_ORDER = ContractRef(), OrderFields()  # frozen: one shared by every order not yet echoed
 
 
 class OrderState:
@@ -35,7 +36,7 @@ class OrderState:
     def __init__(self, key: OrderKey, client_id: int, order_id: int, perm_id: int, seen: float) -> None:
         self.key = key
         self.client_id, self.order_id, self.perm_id = client_id, order_id, perm_id
-        self.contract, self.order = ContractRef(), OrderFields()
+        self.contract, self.order = _NO_CONTRACT, _NO_ORDER
         self.tws_status: OrderStatus | None = None
         self.status_text = ""
         self.status_remaining: Decimal | None = None
@@ -53,8 +54,8 @@ class OrderState:
         if new is None:
             new = OrderStatus.parse(text)
         else:
-            text = new.value  # the status' own string, not one each event brought
-        if self.completed or (self.tws_status in FINAL and not new.done):
+            text = new._value_  # the status' own string, not one each event brought (not the slower .value)
+        if self.completed or (not new.done and self.tws_status in FINAL):
             return
         if self.cancel_pending and (new.done or new is OrderStatus.PENDING_CANCEL
                                     or (self.cancel_from is not None and new is not self.cancel_from)):
@@ -91,7 +92,7 @@ class OrderState:
         """Merge a (client, order id) row into this perm-id row for the same order."""
         self.first_seen = min(self.first_seen, other.first_seen)
         self.reported_filled = max(self.reported_filled, other.reported_filled)
-        if self.order == OrderFields():
+        if self.order == _NO_ORDER:
             self.contract, self.order = other.contract, other.order
         if self.last_error is None:
             self.last_error = other.last_error
