@@ -52,12 +52,8 @@ class Bridge(Vetting, EWrapper):
     def orderStatus(self, orderId: int, status: str, filled: Decimal, remaining: Decimal, avgFillPrice: float,
                     permId: int, parentId: int, lastFillPrice: float, clientId: int, whyHeld: str,
                     mktCapPrice: float) -> None:
-        self.put(ev.StatusUpdate(
-            order_id=orderId, status=status, filled=convert.quantity(filled), remaining=convert.quantity(remaining),
-            avg_fill_price=convert.number(avgFillPrice), perm_id=permId, parent_id=parentId,
-            last_fill_price=convert.number(lastFillPrice),
-            client_id=clientId, why_held=whyHeld or "", mkt_cap_price=mktCapPrice, received=self.clock(),
-        ))
+        self.put(status_event(orderId, status, convert.quantity(filled), convert.quantity(remaining), avgFillPrice,
+                              permId, parentId, lastFillPrice, clientId, whyHeld, mktCapPrice, self.clock()))
 
     def orderBound(self, permId: int, clientId: int, orderId: int) -> None:
         self.put(ev.OrderBound(perm_id=permId, client_id=clientId, order_id=orderId))
@@ -122,6 +118,17 @@ class Bridge(Vetting, EWrapper):
 
 # The events of the messages a day is made of, from ibapi's objects or, by the same attribute names,
 # from protobuf messages (blotter.ib.protobuf_events); what the two hold differently is passed apart.
+
+def status_event(order_id: int, status: str, filled: Decimal, remaining: Decimal, avg_fill_price: float,
+                 perm_id: int, parent_id: int, last_fill_price: float, client_id: int, why_held: str,
+                 mkt_cap_price: float, received: float) -> ev.StatusUpdate:
+    return ev.StatusUpdate(
+        order_id=order_id, status=status, filled=filled, remaining=remaining,
+        avg_fill_price=convert.number(avg_fill_price), perm_id=perm_id, parent_id=parent_id,
+        last_fill_price=convert.number(last_fill_price), client_id=client_id, why_held=why_held or "",
+        mkt_cap_price=mkt_cap_price, received=received,
+    )
+
 
 def open_order_event(order_id: int, contract: ev.ContractRef, fields: ev.OrderFields, order: Any, state: Any,
                      received: float, figures: dict[str, float | None]) -> ev.OpenOrder:

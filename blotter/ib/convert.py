@@ -66,18 +66,18 @@ _refs: dict[tuple[object, ...], ContractRef] = {}  # used on the ibapi thread on
 
 
 def order_fields(o: Order) -> OrderFields:
-    return order_fields_of(o, o.totalQuantity, o.lmtPrice, o.auxPrice, o.trailingPercent, o.trailStopPrice)
+    return order_fields_of(o, quantity(o.totalQuantity), o.lmtPrice, o.auxPrice, o.trailingPercent, o.trailStopPrice)
 
 
-def order_fields_of(o: object, total_quantity: Decimal | None, lmt_price: float, aux_price: float,
+def order_fields_of(o: object, total_quantity: Decimal, lmt_price: float, aux_price: float,
                     trailing_percent: float, trail_stop_price: float) -> OrderFields:
-    """The fields of an order: the quantity and prices as given (unset as ibapi has it), the rest read from
-    `o` by ibapi's names (an ibapi Order, or a protobuf one: the same names, the same empty values). The
-    side, type, time in force and account are one string apiece for a whole day of orders (they repeat;
-    each openOrder brings its own copies, ~200 bytes an order)."""
+    """The fields of an order: the quantity as `quantity` gives it, the prices as given (unset as ibapi has
+    them), the rest read from `o` by ibapi's names (an ibapi Order, or a protobuf one: the same names, the
+    same empty values). The side, type, time in force and account are one string apiece for a whole day
+    of orders (they repeat; each openOrder brings its own copies, ~200 bytes an order)."""
     order_type = o.orderType  # type: ignore[attr-defined]
     return OrderFields(
-        action=intern(o.action), total_quantity=quantity(total_quantity), order_type=intern(order_type),  # type: ignore[attr-defined]
+        action=intern(o.action), total_quantity=total_quantity, order_type=intern(order_type),  # type: ignore[attr-defined]
         lmt_price=_carried(lmt_price, order_type in LIMIT_TYPES), aux_price=_carried(aux_price, False),
         tif=intern(o.tif), account=intern(o.account), outside_rth=bool(o.outsideRth),  # type: ignore[attr-defined]
         order_ref=o.orderRef, parent_id=o.parentId, trailing_percent=price(trailing_percent),  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Callable
 
-from ibapi.const import NO_VALID_ID, UNSET_DECIMAL, UNSET_DOUBLE, UNSET_INTEGER, UNSET_LONG
+from ibapi.const import NO_VALID_ID, UNSET_DOUBLE, UNSET_INTEGER, UNSET_LONG
 from ibapi.message import IN
 from ibapi.protobuf.CommissionAndFeesReport_pb2 import CommissionAndFeesReport
 from ibapi.protobuf.CompletedOrder_pb2 import CompletedOrder
@@ -31,21 +31,16 @@ from ibapi.utils import floatMaxString
 from blotter.domain import events as ev
 from blotter.ib import convert
 from blotter.ib._ibapi.decode import shared
-from blotter.ib.bridge import commission_event, completed_order_event, execution_event, open_order_event
+from blotter.ib.bridge import commission_event, completed_order_event, execution_event, open_order_event, status_event
 
-_DECIMALS: dict[str, Decimal] = {}
+_QUANTITIES: dict[str, Decimal] = {}
 _ZERO = Decimal(0)
 
 
-def _decimal(text: str) -> Decimal:
-    """A quantity as ibapi reads it (Decimal of the text; bad text raises), one object per repeated text."""
-    number = _DECIMALS.get(text)
-    return number if number is not None else shared(_DECIMALS, text, Decimal(text))
-
-
 def _quantity(text: str) -> Decimal:
-    """convert.quantity of what ibapi would make of the field: an absent one (empty) is unset, so 0."""
-    return convert.quantity(_decimal(text)) if text else _ZERO
+    """convert.quantity of ibapi's Decimal(text) (bad text raises), one object per repeated text."""
+    amount = _QUANTITIES.get(text)
+    return amount if amount is not None else shared(_QUANTITIES, text, convert.quantity(Decimal(text)))
 
 
 def _contract(c: Any) -> ev.ContractRef:
@@ -69,10 +64,11 @@ _REFS: dict[bytes, ev.ContractRef] = {}  # used on the ibapi thread only
 def _order_fields(o: Any) -> ev.OrderFields:
     has = o.HasField
     return convert.order_fields_of(
-        o, _decimal(o.totalQuantity) if has("totalQuantity") else UNSET_DECIMAL,
-        o.lmtPrice if has("lmtPrice") else UNSET_DOUBLE, o.auxPrice if has("auxPrice") else UNSET_DOUBLE,
-        o.trailingPercent if has("trailingPercent") else UNSET_DOUBLE,
-        o.trailStopPrice if has("trailStopPrice") else UNSET_DOUBLE)
+        o, _quantity(t) if (t := o.totalQuantity) or has("totalQuantity") else _ZERO,
+        v if (v := o.lmtPrice) or has("lmtPrice") else UNSET_DOUBLE,
+        v if (v := o.auxPrice) or has("auxPrice") else UNSET_DOUBLE,
+        v if (v := o.trailingPercent) or has("trailingPercent") else UNSET_DOUBLE,
+        v if (v := o.trailStopPrice) or has("trailStopPrice") else UNSET_DOUBLE)
 
 
 class ProtobufEvents:
@@ -96,16 +92,17 @@ class ProtobufEvents:
 
     def order_status(self, payload: bytes) -> bool:
         m = self._parse(OrderStatus, payload)
-        has = m.HasField
-        self.bridge.orderStatus(
-            m.orderId if has("orderId") else UNSET_INTEGER, m.status,
-            _decimal(m.filled) if has("filled") else UNSET_DECIMAL,
-            _decimal(m.remaining) if has("remaining") else UNSET_DECIMAL,
-            m.avgFillPrice if has("avgFillPrice") else UNSET_DOUBLE, m.permId if has("permId") else UNSET_LONG,
-            m.parentId if has("parentId") else UNSET_INTEGER,
-            m.lastFillPrice if has("lastFillPrice") else UNSET_DOUBLE,
-            m.clientId if has("clientId") else UNSET_INTEGER, m.whyHeld,
-            m.mktCapPrice if has("mktCapPrice") else UNSET_DOUBLE)
+        has = m.HasField  # asked only of a field whose value is its empty one: set so, or absent?
+        self.bridge.put(status_event(
+            v if (v := m.orderId) or has("orderId") else UNSET_INTEGER, m.status,
+            _quantity(t) if (t := m.filled) or has("filled") else _ZERO,
+            _quantity(t) if (t := m.remaining) or has("remaining") else _ZERO,
+            v if (v := m.avgFillPrice) or has("avgFillPrice") else UNSET_DOUBLE,
+            v if (v := m.permId) or has("permId") else UNSET_LONG,
+            v if (v := m.parentId) or has("parentId") else UNSET_INTEGER,
+            v if (v := m.lastFillPrice) or has("lastFillPrice") else UNSET_DOUBLE,
+            v if (v := m.clientId) or has("clientId") else UNSET_INTEGER, m.whyHeld,
+            v if (v := m.mktCapPrice) or has("mktCapPrice") else UNSET_DOUBLE, self.bridge.clock()))
         return True
 
     def open_order(self, payload: bytes) -> bool:
@@ -127,7 +124,8 @@ class ProtobufEvents:
         o = m.order
         bridge = self.bridge
         bridge.put(completed_order_event(o.orderId, _contract(m.contract),
-                                         _order_fields(o), o, m.orderState, _quantity(o.filledQuantity),
+                                         _order_fields(o), o, m.orderState,
+                                         _quantity(t) if (t := o.filledQuantity) else _ZERO,
                                          bridge.clock()))
         return True
 
@@ -137,12 +135,14 @@ class ProtobufEvents:
             return True
         e = m.execution
         bridge = self.bridge
-        bridge.put(execution_event(m.reqId if m.HasField("reqId") else NO_VALID_ID, _contract(m.contract), e,
-                                   _quantity(e.shares), _quantity(e.cumQty), bridge.clock()))
+        bridge.put(execution_event(v if (v := m.reqId) or m.HasField("reqId") else NO_VALID_ID, _contract(m.contract),
+                                   e, _quantity(t) if (t := e.shares) else _ZERO,
+                                   _quantity(t) if (t := e.cumQty) else _ZERO, bridge.clock()))
         return True
 
     def commission(self, payload: bytes) -> bool:
         m = self._parse(CommissionAndFeesReport, payload)
         bridge = self.bridge
-        bridge.put(commission_event(m, m.realizedPNL if m.HasField("realizedPNL") else UNSET_DOUBLE, bridge.clock()))
+        bridge.put(commission_event(m, v if (v := m.realizedPNL) or m.HasField("realizedPNL") else UNSET_DOUBLE,
+                                    bridge.clock()))
         return True
