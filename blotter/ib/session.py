@@ -62,6 +62,7 @@ class Session:
         self.connections = 0  # successful connects so far
         self._cond = threading.Condition()
         self._ends: set[tuple[str, int]] = set()
+        self._details: set[int] = set()  # contract lookups TWS has not answered to the end
         self._next_id = 0
         self._req_ids = iter(range(10_000, 1 << 31))
         self._fatal = ""
@@ -203,6 +204,12 @@ class Session:
         elif isinstance(event, ev.TwsMessage):
             self._on_message(event)
         self.sink(event)
+        if isinstance(event, ev.TwsMessage) and event.id in self._details:
+            # TWS's error for a contract lookup (200: no such contract) is its last word on it
+            self._details.discard(event.id)
+            self.sink(ev.EndOf("contract_details", event.id))
+        elif isinstance(event, ev.EndOf) and event.what == "contract_details":
+            self._details.discard(event.req_id)
 
     def _on_message(self, msg: ev.TwsMessage) -> None:
         if msg.code == CLIENT_ID_IN_USE:
@@ -309,6 +316,7 @@ class Session:
         assert client is not None
         req = next(self._req_ids)
         ib_contract = convert.to_contract(contract)
+        self._details.add(req)
         self._send("contract_details", lambda: client.reqContractDetails(req, ib_contract))
         return req
 
