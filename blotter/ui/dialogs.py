@@ -11,7 +11,7 @@ from typing import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -83,9 +83,12 @@ class Help(ModalScreen[None]):
         lines = [f"{_shown(self.keys.get(binding_id, key)):>14}  {description}"
                  for binding_id, key, _, description, _ in KEYS]
         lines += ["", f"{'tab':>14}  Next pane", f"{'ctrl+p':>14}  Command palette (every action)",
-                  f"{'↑ ↓ PgUp PgDn':>14}  Move in a pane", "", "Remap keys in the config file's \\[keys] table,",
+                  f"{'↑ ↓ PgUp PgDn':>14}  Move in a pane", "",
+                  "Quick line: BUY 100 AAPL LMT 250.50 GTC",
+                  "  bare symbol: the stock; or ES FUT, EUR.USD CASH, AAPL OPT", "",
+                  "Remap keys in the config file's \\[keys] table,",
                   "e.g.  ticket = \"o\"   (ids: " + ", ".join(k[0] for k in KEYS) + ")"]
-        with Vertical(classes="box"):
+        with VerticalScroll(classes="box"):  # ↑ ↓ scroll it where the screen is shorter than the help
             yield Label("Keys", classes="title")
             yield Static("\n".join(lines), classes="body")
 

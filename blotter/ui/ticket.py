@@ -6,6 +6,7 @@ editable. Enter goes to the review (notional, warnings to confirm, TWS's what-if
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -62,6 +63,7 @@ class TicketScreen(ModalScreen[None]):
         self.quote_req: int | None = None
         self.info: ContractInfo | None = None
         self.looked_up = ""
+        self.stock_first = False  # the lookup under way is a bare symbol's, asked as a stock first
         self.verdict = Verdict()
         self.request: OrderRequest | None = None
         self.parse_error = ""
@@ -170,7 +172,8 @@ class TicketScreen(ModalScreen[None]):
         return OrderRequest(
             side=v["side"].upper(), quantity=quantity if quantity is not None else Decimal(-1),
             symbol=v["symbol"].upper(), order_type=v["order_type"].upper() or "LMT",
-            lmt_price=to_decimal(v["lmt_price"]), aux_price=to_decimal(v["aux_price"]),
+            lmt_price=to_decimal(v["lmt_price"].replace(",", "")),  # shown as 5,000.00: read back the same
+            aux_price=to_decimal(v["aux_price"].replace(",", "")),
             trailing_percent=to_decimal(v["trailing_percent"].rstrip("%")), tif=v["tif"].upper() or "DAY",
             gtd=v["gtd"] or None, outside_rth=v["outside_rth"].lower() in ("y", "yes", "true", "1"),
             account=v["account"], sec_type=self.info.contract.sec_type if self.info else self.sec_type_hint,
@@ -186,7 +189,10 @@ class TicketScreen(ModalScreen[None]):
         if self.quote_req is not None:
             self.blotter.commands.stop_quotes(self.quote_req)
             self.quote_req = None
-        self.details_req = self.blotter.commands.contract_details(contract)
+        self.stock_first = not (contract.sec_type or contract.con_id)
+        # a bare symbol means the stock; only if there is none is it whatever else it names
+        self.details_req = self.blotter.commands.contract_details(
+            replace(contract, sec_type="STK") if self.stock_first else contract)
 
     def _want(self, contract: ContractRef) -> None:
         """Look the symbol up once typing pauses, not on every keystroke ("A", "AA", "AAP"...)."""
@@ -212,7 +218,11 @@ class TicketScreen(ModalScreen[None]):
     def on_reference(self, touched: set[int], changes: Changes) -> None:
         if self.details_req in touched and self.details_req in self.blotter.reference.finished:
             found = self.blotter.reference.contracts.get(self.details_req, [])
-            if len(found) == 1:
+            request = self.read()
+            if not found and self.stock_first and request is not None:
+                self.stock_first = False
+                self.details_req = self.blotter.commands.contract_details(ContractRef(symbol=request.symbol))
+            elif len(found) == 1:
                 self.choose(found[0])
             elif len(found) > 1:
                 self.offer(found)

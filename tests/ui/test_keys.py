@@ -24,7 +24,7 @@ async def type_order(pilot: Any, line: str) -> None:
     for ch in line:
         await pilot.press("space" if ch == " " else ch)
     ticket = pilot.app.screen
-    await until(pilot, lambda: ticket.ready(), "a valid order with its contract")
+    await until(pilot, lambda: ticket.ready(), f"a valid order with its contract")
 
 
 def test_quick_line_order_reaches_tws_with_exactly_the_typed_fields(world):
@@ -177,3 +177,39 @@ async def _test_tab_walks_the_modify_ticket_fields_a_trader_may_change(world):
         assert ticket.focused.id == "f-lmt_price", f"tab went to {ticket.focused.id}"
         await pilot.press("shift+tab")
         assert ticket.focused.id == "f-quantity"
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("BUY 100 AAPL LMT 250", ("AAPL", "STK")),  # AAPL also names an option: a bare symbol is the stock
+    ("BUY 1 ES LMT 5000", ("ES", "FUT")),  # no stock ES: the one thing it names; 5,000.00 reads back
+])
+def test_a_bare_symbol_is_the_stock_without_a_chooser(world, line, expected):
+    asyncio.run(_test_a_bare_symbol_is_the_stock_without_a_chooser(world, line, expected))
+
+
+async def _test_a_bare_symbol_is_the_stock_without_a_chooser(world, line, expected):
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_order(pilot, line)
+        ticket = app.screen
+        assert not ticket.query_one("#chooser").display, "no contract chooser"
+        assert (ticket.info.contract.symbol, ticket.info.contract.sec_type) == expected
+
+
+def test_a_symbol_tws_does_not_know_says_so(world):
+    asyncio.run(_test_a_symbol_tws_does_not_know_says_so(world))
+
+
+async def _test_a_symbol_tws_does_not_know_says_so(world):
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "TicketScreen", "the ticket")
+        for ch in "BUY 10 ZZZZ LMT 10":
+            await pilot.press("space" if ch == " " else ch)
+        ticket = app.screen
+        verdict = ticket.query_one("#verdict")
+        await until(pilot, lambda: "no contract found for ZZZZ" in str(verdict.render()), "TWS's answer shown")
+        assert not ticket.ready()
