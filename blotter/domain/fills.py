@@ -68,11 +68,12 @@ class FillBook:
             held = self._held(base, before)
             if held is not None:
                 self._reports[base] = held  # its row's report now is an earlier version's
-        report = self._pick(base, ex.exec_id)
-        one = self._one
+        report = self._pick(base, ex.exec_id) if self._reports else None
+        kept, one = self._texts.get, self._one  # the text kept, else (a rare miss) kept now
         after = self.fills[base] = FillRow(
-            ex.exec_id, base, order_key, ex.order_id, ex.perm_id, ex.client_id, ex.contract, one(ex.time),
-            one(ex.side), ex.shares, ex.price, one(ex.exchange), one(ex.account), ex.last_liquidity,
+            ex.exec_id, base, order_key, ex.order_id, ex.perm_id, ex.client_id, ex.contract,
+            kept(ex.time) or one(ex.time), kept(ex.side) or one(ex.side), ex.shares, ex.price,
+            kept(ex.exchange) or one(ex.exchange), kept(ex.account) or one(ex.account), ex.last_liquidity,
             *_fees(report))
         if report is not None and self._reports[base] is report and report[0] == ex.exec_id and _whole(report):
             del self._reports[base]  # a report that came first, the fill's only one: its row says it all now
@@ -103,13 +104,15 @@ class FillBook:
             return None
         if before is not None and exec_id is before.exec_id and (held is None or held is known) and _whole(report):
             self._reports.pop(base, None)  # the only report, for the fill's own version: its row says it all
+            fees = report[1:]  # nothing in it unset
         else:
             self._reports[base] = _with(held, known, report)
             if before is None:
                 return None  # held until its execution arrives
             if self._pick(base, before.exec_id) is not report:  # the fill's version takes another report
                 return None
-        after = self.fills[base] = FillRow(*_BUT_FEES(before), *_fees(report))
+            fees = _fees(report)
+        after = self.fills[base] = FillRow(*_BUT_FEES(before), *fees)
         return base, before, after
 
     def _held(self, base: str, row: FillRow | None) -> Report | list[Report] | None:

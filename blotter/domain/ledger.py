@@ -40,8 +40,7 @@ class Ledger:
         if change is None:
             return None
         base, before, after = change
-        if base not in self._start:
-            self._start[base] = before
+        self._start.setdefault(base, before)  # as it was before the batch
         key = after.order_key
         if key is not None and key not in self._tallies:  # now, so that its order can take the same key
             self._tallies[key] = Tally(key)

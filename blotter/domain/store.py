@@ -187,10 +187,12 @@ class Store:
                 self._dirty[state.key] = self._now
                 state.client_id, state.order_id = client_id, order_id
                 return state
-        self._learn(perm_id, client_id, order_id)
-        key = self._key(perm_id, client_id, order_id)
-        if key is None:
-            return None
+            key: OrderKey | None = OrderKey(perm_id)
+        else:
+            self._learn(perm_id, client_id, order_id)
+            key = self._key(perm_id, client_id, order_id)
+            if key is None:
+                return None
         self._touch(key)
         return self._book.get_or_add(key, client_id, order_id, self._now, self._ledger.order_key)
 

@@ -6,7 +6,6 @@ and the figures do not depend on the order the fills arrived in.
 
 from __future__ import annotations
 
-import math
 from decimal import Context, Decimal, InvalidOperation
 
 from blotter.domain.events import ContractRef
@@ -30,7 +29,7 @@ def dec(x: float) -> Decimal:
 
 def unset(x: float | None) -> bool:
     """TWS's unset double (or any non-finite value) that slipped through as a number."""
-    return x is None or not math.isfinite(x) or abs(x) >= 1e300
+    return x is None or not -1e300 < x < 1e300  # a NaN compares false too
 
 
 def multiplier(text: str) -> Decimal:
