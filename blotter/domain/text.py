@@ -60,5 +60,12 @@ def fill_line(row: FillRow) -> str:
     return " ".join(parts)
 
 
+def one_line(text: str) -> str:
+    """A message TWS wrote over several lines (399 "Order Message:\n...") on one, its breaks marked."""
+    if "\n" not in text and "\r" not in text:
+        return text
+    return " ↵ ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
 def message_line(row: MessageRow) -> str:
-    return f"{row.severity.name} {row.code} {row.text}".strip()
+    return f"{row.severity.name} {row.code} {one_line(row.text)}".strip()

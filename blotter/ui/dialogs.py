@@ -72,6 +72,25 @@ class ConfirmCancelAll(ModalScreen[bool]):
         self.dismiss(yes)
 
 
+class MessageText(ModalScreen[None]):
+    """A TWS message in full, its line breaks kept (the messages pane shows it on one row)."""
+
+    BINDINGS = [Binding("escape,enter,q", "close", "Close")]
+
+    def __init__(self, heading: str, text: str) -> None:
+        super().__init__(classes="dialog")
+        self.heading, self.text = heading, text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="box"):
+            yield Label(self.heading, classes="title", markup=False)
+            yield Static(self.text, classes="body", markup=False)
+            yield Static("Esc / Enter: close", classes="keys")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
 class Help(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
 

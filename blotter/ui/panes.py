@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, Callable, Hashable, Iterable
 
 from rich.style import Style
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.geometry import Region, Size
@@ -21,7 +22,8 @@ from blotter.domain.messages import Severity
 from blotter.domain.rows import Changes, FillRow, OrderRow, Totals
 from blotter.domain.status import OrderStatus
 from blotter.domain.store import Store
-from blotter.domain.text import local_clock, money, price, qty
+from blotter.domain.text import local_clock, money, one_line, price, qty
+from blotter.ui.dialogs import MessageText
 from blotter.ui.filtering import keep, narrows, still_to_check, words
 from blotter.ui.grams import GramIndex
 from blotter.ui.sizing import resize
@@ -519,12 +521,24 @@ class MessagesPane(Pane):
     def all_keys(self) -> list[Hashable]:
         return list(range(self.store.message_count()))
 
+    BINDINGS = [Binding("enter", "full_text", "Full text", show=False)]
+
     def cells(self, key: Hashable) -> list[Cell]:
         m = self.store.message_at(key)  # type: ignore[arg-type]
         meaning = self.SEVERITY[m.severity]
         where = f"#{m.id} " if m.id > 0 else ""
         return [(clock_time(m.time), "muted"), (str(m.code) if m.code else "", meaning),
-                (m.severity.value[:5], meaning), (where + m.text, meaning if m.severity is Severity.ERROR else None)]
+                (m.severity.value[:5], meaning),
+                (where + one_line(m.text), meaning if m.severity is Severity.ERROR else None)]
+
+    def action_full_text(self) -> None:
+        """Enter: the selected message as TWS wrote it, every line of it."""
+        key = self.table.current_key
+        if key is None:
+            return
+        m = self.store.message_at(key)  # type: ignore[arg-type]
+        where = f" · order #{m.id}" if m.id > 0 else ""
+        self.app.push_screen(MessageText(f"{clock_time(m.time)} · {m.code} {m.severity.value}{where}", m.text))
 
     def apply(self, changes: Changes) -> None:
         if changes.messages:

@@ -9,6 +9,7 @@ from blotter.domain.keys import OrderKey
 from blotter.domain.messages import Severity
 from blotter.domain.status import OrderStatus as S
 from blotter.domain.store import Store
+from blotter.domain.text import one_line
 from tests.domain.factories import connected, message, open_order, sent, status
 
 SEVERITIES = [
@@ -112,3 +113,9 @@ def test_connection_state_and_resync():
     store.apply([Connection(ConnState.LOST, "socket closed")])
     assert not store.connection.resynced and store.connection.state is ConnState.LOST
     assert not store.apply([]), "an empty batch changes nothing"
+
+
+def test_a_message_over_several_lines_reads_on_one_with_its_breaks_marked():
+    assert one_line("Order Message:\nBUY 100 AAPL\r\n\nWarning: not before 09:30 ") == \
+        "Order Message: ↵ BUY 100 AAPL ↵ Warning: not before 09:30"
+    assert one_line("one line") == "one line"

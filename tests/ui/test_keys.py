@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from blotter.domain import events as ev
 from blotter.domain.rows import OrderRow
 from blotter.domain.status import OrderStatus
 from tests.ui.conftest import SIZE, burst, settle, until
@@ -213,3 +214,31 @@ async def _test_a_symbol_tws_does_not_know_says_so(world):
         verdict = ticket.query_one("#verdict")
         await until(pilot, lambda: "no contract found for ZZZZ" in str(verdict.render()), "TWS's answer shown")
         assert not ticket.ready()
+
+
+ORDER_MESSAGE = ("Order Message:\nBUY 100 AAPL NASDAQ.NMS\nWarning: your order will not be placed at the exchange "
+                 "until 2026-12-08 09:30:00 US/Eastern")
+
+
+def test_a_message_of_several_lines_is_one_row_and_enter_shows_it_whole(world):
+    asyncio.run(_test_a_message_of_several_lines_is_one_row_and_enter_shows_it_whole(world))
+
+
+async def _test_a_message_of_several_lines_is_one_row_and_enter_shows_it_whole(world):
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        world.events.put(ev.TwsMessage(7, 399, ORDER_MESSAGE, received=app.clock()))  # as the bridge puts it
+        pane = app.pane("messages")
+        await until(pilot, lambda: any(app.store.message_at(k).code == 399 for k in pane.table.keys), "the 399")
+        key = next(k for k in pane.table.keys if app.store.message_at(k).code == 399)
+        text = pane.cells(key)[-1][0]
+        assert "\n" not in text and text.startswith("#7 Order Message: ↵ BUY 100 AAPL NASDAQ.NMS ↵ Warning:")
+        await pilot.press("4")
+        pane.table.move_to(pane.table.keys.index(key))
+        await pilot.press("enter")
+        shown = await until(pilot, lambda: app.screen if app.screen.__class__.__name__ == "MessageText" else None,
+                            "the message in full")
+        assert str(shown.query_one(".body").render()) == ORDER_MESSAGE
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen.__class__.__name__ != "MessageText", "back to the panes")
