@@ -97,9 +97,9 @@ class FillBook:
             base = before.base_id
             if before.exec_id == exec_id:
                 exec_id = before.exec_id
-        report = (exec_id, c.commission, self._one(c.currency), c.realized_pnl)
+        report = (exec_id, c.commission, self._texts.get(c.currency) or self._one(c.currency), c.realized_pnl)
         held = self._held(base, before)
-        known = _version_of(held, exec_id)
+        known = _version_of(held, exec_id) if held is not None else None
         if known is not None and known[1:] == report[1:]:
             return None
         if before is not None and exec_id is before.exec_id and (held is None or held is known) and _whole(report):

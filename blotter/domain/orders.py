@@ -111,7 +111,7 @@ class OrderState:
         if status.done:
             return status
         total = self.order.total_quantity
-        if total > 0 and filled >= total:
+        if total > ZERO and filled >= total:  # ZERO, not 0: no Decimal made of an int to compare
             return OrderStatus.FILLED
         return OrderStatus.PENDING_CANCEL if self.cancel_pending else status
 
@@ -122,9 +122,9 @@ class OrderState:
             filled = self.reported_filled
         status = self.status(filled)
         total = self.order.total_quantity
-        if total > 0:
+        if total > ZERO:
             left = total - filled
-            remaining = left if left > 0 else ZERO  # the one zero, not one a filled order
+            remaining = left if left > ZERO else ZERO  # the one zero, not one a filled order
         else:  # no openOrder yet: TWS's remaining is all we have
             remaining = self.status_remaining if self.status_remaining is not None else ZERO
         status_text = self.status_text if status is self.tws_status else status.value
@@ -134,7 +134,7 @@ class OrderState:
             avg, fills, commission, currency = tally.avg_price(), tally.fills, float(tally.commission), tally.currency
             pnl = float(tally.pnl) if tally.pnl_fills else None
         order = self.order
-        if total == 0 and filled > 0 and status.done:  # known only from a completedOrder of an older journal
+        if total == ZERO and filled > ZERO and status.done:  # known only from a completedOrder of an older journal
             order = replace(order, total_quantity=filled)
         return (self.order_id, self.client_id, self.perm_id, self.contract, order, status, status_text,
                 filled, remaining, avg, fills, commission, currency, pnl, self.last_error, self.local,

@@ -113,10 +113,14 @@ class Bucket(Tally):
         self.bought = self.sold = self.bought_notional = self.sold_notional = ZERO
 
     def trade(self, sign: int, amounts: tuple[bool, Decimal, Decimal, Decimal]) -> None:
-        Tally.trade(self, sign, amounts)
-        bought, shares, _, notional = amounts
+        bought, shares, value, notional = amounts  # Tally.trade inline: twice a fill
         if sign < 0:
-            shares, notional = -shares, -notional
+            shares, value, notional = -shares, -value, -notional
+        self.fills += sign
+        total = self.shares
+        self.shares = shares if total is ZERO and shares else total + shares
+        total = self.value
+        self.value = value if total is ZERO and value else total + value
         if bought:
             self.bought += shares
             self.bought_notional += notional
