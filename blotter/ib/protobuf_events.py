@@ -3,10 +3,12 @@ openOrder, completedOrder, execDetails and the commission report (server version
 
 ibapi's protobuf decoder parses each message, then copies it field by field (about 140 HasField calls
 for an order) into its Contract, Order and OrderState objects, of which the Bridge reads some thirty
-attributes. Here the message is parsed by the same generated class, vetted as every protobuf message
-is (blotter.ib._ibapi.vet), and the events are made by the Bridge's own builders, which read the
-protobuf message by the attribute names it shares with ibapi's objects; a field whose absence ibapi
-reads otherwise than protobuf's empty value (an unset price, a quantity) is looked at with HasField.
+attributes. Here the message is parsed by the same generated class and the events are made by the
+Bridge's own builders, which read the protobuf message by the attribute names it shares with ibapi's
+objects; a field whose absence ibapi reads otherwise than protobuf's empty value (an unset price, a
+quantity) is looked at with HasField. A message is vetted as every protobuf message is
+(blotter.ib._ibapi.vet) wherever vetting could refuse it: where it, or a message it holds, has unknown
+fields.
 tests/ib/test_protobuf_events.py compares both ways on the simulator's frames and on generated ones.
 
 One deliberate difference: a commission report without a realized P&L (an opening fill) reads as
@@ -19,6 +21,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Callable
 
+from google.protobuf.unknown_fields import UnknownFieldSet
 from ibapi.const import NO_VALID_ID, UNSET_DOUBLE, UNSET_INTEGER, UNSET_LONG
 from ibapi.message import IN
 from ibapi.protobuf.CommissionAndFeesReport_pb2 import CommissionAndFeesReport
@@ -71,6 +74,21 @@ def _order_fields(o: Any) -> ev.OrderFields:
         v if (v := o.trailStopPrice) or has("trailStopPrice") else UNSET_DOUBLE)
 
 
+_unknown = UnknownFieldSet  # a message's own unknown fields, not those of the messages it holds
+
+
+def _holds_unknown(c: Any) -> bool:
+    """Whether a contract has unknown fields, or holds messages that might."""
+    return bool(_unknown(c) or c.comboLegs or c.HasField("deltaNeutralContract"))
+
+
+def _order_holds_unknown(o: Any, state: Any) -> bool:
+    """Whether an order or its state has unknown fields, or holds messages that might (its maps of text
+    aside: vetting skips them)."""
+    return bool(_unknown(o) or _unknown(state) or o.conditions or o.HasField("softDollarTier")
+                or state.orderAllocations)
+
+
 class ProtobufEvents:
     """Reads the hot protobuf messages into events for `bridge` (a blotter.ib.bridge.Bridge): `readers`
     is what the blotter's Client reads this way, by message id; a reader that returns False leaves that
@@ -84,14 +102,17 @@ class ProtobufEvents:
             IN.COMMISSION_AND_FEES_REPORT: self.commission,
         }
 
-    def _parse(self, cls: Any, payload: bytes) -> Any:
-        message = cls.FromString(payload)
-        self.bridge.frame = payload
-        self.bridge.vet(message)
-        return message
+    def _vet(self, message: Any, payload: bytes) -> None:
+        """Vet `message`, parsed from `payload`, as every protobuf message is: it raises if refused, and
+        refuses only a message with unknown fields in it or in a message it holds, so only such is vetted."""
+        bridge = self.bridge
+        bridge.frame = payload
+        bridge.vet(message)
 
     def order_status(self, payload: bytes) -> bool:
-        m = self._parse(OrderStatus, payload)
+        m = OrderStatus.FromString(payload)
+        if _unknown(m):
+            self._vet(m, payload)
         has = m.HasField  # asked only of a field whose value is its empty one: set so, or absent?
         self.bridge.put(status_event(
             v if (v := m.orderId) or has("orderId") else UNSET_INTEGER, m.status,
@@ -106,7 +127,9 @@ class ProtobufEvents:
         return True
 
     def open_order(self, payload: bytes) -> bool:
-        m = self._parse(OpenOrder, payload)
+        m = OpenOrder.FromString(payload)
+        if _unknown(m) or _holds_unknown(m.contract) or _order_holds_unknown(m.order, m.orderState):
+            self._vet(m, payload)
         if not (m.HasField("contract") and m.HasField("order") and m.HasField("orderState")):
             return True  # as ibapi: an openOrder without one of the three is dropped
         o = m.order
@@ -118,7 +141,9 @@ class ProtobufEvents:
         return True
 
     def completed_order(self, payload: bytes) -> bool:
-        m = self._parse(CompletedOrder, payload)
+        m = CompletedOrder.FromString(payload)
+        if _unknown(m) or _holds_unknown(m.contract) or _order_holds_unknown(m.order, m.orderState):
+            self._vet(m, payload)
         if not (m.HasField("contract") and m.HasField("order") and m.HasField("orderState")):
             return True
         o = m.order
@@ -130,18 +155,22 @@ class ProtobufEvents:
         return True
 
     def execution(self, payload: bytes) -> bool:
-        m = self._parse(ExecutionDetails, payload)
+        m = ExecutionDetails.FromString(payload)
+        if _unknown(m) or _holds_unknown(m.contract) or _unknown(m.execution):
+            self._vet(m, payload)
         if not (m.HasField("contract") and m.HasField("execution")):
             return True
         e = m.execution
         bridge = self.bridge
-        bridge.put(execution_event(v if (v := m.reqId) or m.HasField("reqId") else NO_VALID_ID, _contract(m.contract),
-                                   e, _quantity(t) if (t := e.shares) else _ZERO,
+        bridge.put(execution_event(v if (v := m.reqId) or m.HasField("reqId") else NO_VALID_ID,
+                                   _contract(m.contract), e, _quantity(t) if (t := e.shares) else _ZERO,
                                    _quantity(t) if (t := e.cumQty) else _ZERO, bridge.clock()))
         return True
 
     def commission(self, payload: bytes) -> bool:
-        m = self._parse(CommissionAndFeesReport, payload)
+        m = CommissionAndFeesReport.FromString(payload)
+        if _unknown(m):
+            self._vet(m, payload)
         bridge = self.bridge
         bridge.put(commission_event(m, v if (v := m.realizedPNL) or m.HasField("realizedPNL") else UNSET_DOUBLE,
                                     bridge.clock()))

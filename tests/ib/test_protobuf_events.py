@@ -1,9 +1,11 @@
 """blotter.ib.protobuf_events against ibapi's protobuf decoder feeding the Bridge: the same events
 from the simulator's frames at 226 (every order shape and fill of its encoder tests) and from
-generated messages; and nothing refused that ibapi reads."""
+generated messages; nothing refused that ibapi reads; and a field in the wrong wire type refused
+wherever in the message it is."""
 
 from __future__ import annotations
 
+import importlib
 import logging
 from typing import Any
 
@@ -129,3 +131,51 @@ def test_the_session_reads_the_hot_messages_itself():
     from blotter.ib.session import Session, SessionConfig
     session = Session(SessionConfig(), lambda e: None)
     assert set(session.protobuf.readers) == set(HOT)
+
+
+def _varint(n: int) -> bytes:
+    out = b""
+    while n > 0x7F:
+        out, n = out + bytes([n & 0x7F | 0x80]), n >> 7
+    return out + bytes([n])
+
+
+def _nodes(descriptor: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every message a `descriptor` message may hold, as its path of fields (maps apart: vetting skips them)."""
+    paths = [path]
+    for f in descriptor.fields:
+        if f.message_type is not None and not f.message_type.GetOptions().map_entry:
+            paths += _nodes(f.message_type, path + (f,))
+    return paths
+
+
+def _misfit_at(cls: Any, path: tuple[Any, ...]) -> bytes:
+    """What appended to a `cls` frame puts a field in the wrong wire type into the message at `path`."""
+    descriptor = path[-1].message_type if path else cls.DESCRIPTOR
+    f = descriptor.fields[0]
+    fixed32 = f.type in (f.TYPE_FLOAT, f.TYPE_FIXED32, f.TYPE_SFIXED32)
+    inner = _varint(f.number << 3 | (1 if fixed32 else 5)) + bytes(8 if fixed32 else 4)
+    for holder in reversed(path):
+        inner = _varint(holder.number << 3 | 2) + _varint(len(inner)) + inner
+    return inner
+
+
+@pytest.mark.parametrize("msg_id", sorted(HOT))
+def test_a_field_in_the_wrong_wire_type_is_refused_wherever_it_is_held_once_its_contract_was_seen(msg_id):
+    """The fast reader vets only a message with unknown fields where it looks: every message the schema
+    lets it hold is looked at."""
+    cls = getattr(importlib.import_module(f"ibapi.protobuf.{HOT[msg_id]}_pb2"), HOT[msg_id])
+    good = cls()
+    for f in cls.DESCRIPTOR.fields:
+        if f.message_type is not None and not f.is_repeated:
+            getattr(good, f.name).SetInParent()
+    if "contract" in cls.DESCRIPTOR.fields_by_name:
+        good.contract.conId, good.contract.symbol = 8314, "IBM"
+    head, body = (200 + msg_id).to_bytes(4, "big"), good.SerializeToString()
+    for path in _nodes(cls.DESCRIPTOR):
+        frames = [head + body, head + body + _misfit_at(cls, path)]
+        for fast in (True, False):
+            skips = _Skips()
+            events = events_of(frames, fast=fast, skips=skips)
+            where = ".".join(f.name for f in path) or "top"
+            assert (len(events), skips.count) == (1, 1), f"{HOT[msg_id]} at {where}, fast={fast}"
