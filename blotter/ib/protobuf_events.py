@@ -8,7 +8,7 @@ Bridge's own builders, which read the protobuf message by the attribute names it
 objects; a field whose absence ibapi reads otherwise than protobuf's empty value (an unset price, a
 quantity) is looked at with HasField. A message is vetted as every protobuf message is
 (blotter.ib._ibapi.vet) wherever vetting could refuse it: where it, or a message it holds, has unknown
-fields.
+fields (a contract seen before has none).
 tests/ib/test_protobuf_events.py compares both ways on the simulator's frames and on generated ones.
 
 One deliberate difference: a commission report without a realized P&L (an opening fill) reads as
@@ -47,8 +47,9 @@ def _quantity(text: str) -> Decimal:
 
 
 def _contract(c: Any) -> ev.ContractRef:
-    """convert.contract_ref_of the contract, looked up by its encoding: one call, not a dozen field reads."""
-    key = c.SerializeToString()  # its unknown fields are gone (vetted), so equal encodings are equal contracts
+    """convert.contract_ref_of the contract, looked up by its encoding: one call, not a dozen field reads.
+    Only for a contract vetted since it was parsed: what it keeps in _REFS must hold no unknown field."""
+    key = c.SerializeToString()
     ref = _REFS.get(key)
     if ref is None:
         if len(_REFS) >= convert.CONTRACTS_KEPT:
@@ -61,7 +62,10 @@ def _contract(c: Any) -> ev.ContractRef:
     return ref
 
 
-_REFS: dict[bytes, ev.ContractRef] = {}  # used on the ibapi thread only
+# A vetted contract's encoding -> its ref (on the ibapi thread only). Equal encodings are equal contracts;
+# and vetting drops unknown fields, so a contract whose encoding is here has none, nor do the messages it
+# holds: what holds it needs vetting only if another of its parts has some.
+_REFS: dict[bytes, ev.ContractRef] = {}
 
 
 def _order_fields(o: Any) -> ev.OrderFields:
@@ -75,11 +79,6 @@ def _order_fields(o: Any) -> ev.OrderFields:
 
 
 _unknown = UnknownFieldSet  # a message's own unknown fields, not those of the messages it holds
-
-
-def _holds_unknown(c: Any) -> bool:
-    """Whether a contract has unknown fields, or holds messages that might."""
-    return bool(_unknown(c) or c.comboLegs or c.HasField("deltaNeutralContract"))
 
 
 def _order_holds_unknown(o: Any, state: Any) -> bool:
@@ -128,7 +127,8 @@ class ProtobufEvents:
 
     def open_order(self, payload: bytes) -> bool:
         m = OpenOrder.FromString(payload)
-        if _unknown(m) or _holds_unknown(m.contract) or _order_holds_unknown(m.order, m.orderState):
+        contract = _REFS.get(m.contract.SerializeToString())
+        if contract is None or _unknown(m) or _order_holds_unknown(m.order, m.orderState):
             self._vet(m, payload)
         if not (m.HasField("contract") and m.HasField("order") and m.HasField("orderState")):
             return True  # as ibapi: an openOrder without one of the three is dropped
@@ -136,19 +136,20 @@ class ProtobufEvents:
         if o.whatIf:
             return False
         bridge = self.bridge
-        bridge.put(open_order_event(m.orderId, _contract(m.contract), _order_fields(o), o, m.orderState,
+        bridge.put(open_order_event(m.orderId, contract or _contract(m.contract), _order_fields(o), o, m.orderState,
                                     bridge.clock(), {}))
         return True
 
     def completed_order(self, payload: bytes) -> bool:
         m = CompletedOrder.FromString(payload)
-        if _unknown(m) or _holds_unknown(m.contract) or _order_holds_unknown(m.order, m.orderState):
+        contract = _REFS.get(m.contract.SerializeToString())
+        if contract is None or _unknown(m) or _order_holds_unknown(m.order, m.orderState):
             self._vet(m, payload)
         if not (m.HasField("contract") and m.HasField("order") and m.HasField("orderState")):
             return True
         o = m.order
         bridge = self.bridge
-        bridge.put(completed_order_event(o.orderId, _contract(m.contract),
+        bridge.put(completed_order_event(o.orderId, contract or _contract(m.contract),
                                          _order_fields(o), o, m.orderState,
                                          _quantity(t) if (t := o.filledQuantity) else _ZERO,
                                          bridge.clock()))
@@ -156,14 +157,15 @@ class ProtobufEvents:
 
     def execution(self, payload: bytes) -> bool:
         m = ExecutionDetails.FromString(payload)
-        if _unknown(m) or _holds_unknown(m.contract) or _unknown(m.execution):
+        contract = _REFS.get(m.contract.SerializeToString())
+        if contract is None or _unknown(m) or _unknown(m.execution):
             self._vet(m, payload)
         if not (m.HasField("contract") and m.HasField("execution")):
             return True
         e = m.execution
         bridge = self.bridge
         bridge.put(execution_event(v if (v := m.reqId) or m.HasField("reqId") else NO_VALID_ID,
-                                   _contract(m.contract), e, _quantity(t) if (t := e.shares) else _ZERO,
+                                   contract or _contract(m.contract), e, _quantity(t) if (t := e.shares) else _ZERO,
                                    _quantity(t) if (t := e.cumQty) else _ZERO, bridge.clock()))
         return True
 

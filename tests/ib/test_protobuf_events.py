@@ -162,8 +162,8 @@ def _misfit_at(cls: Any, path: tuple[Any, ...]) -> bytes:
 
 @pytest.mark.parametrize("msg_id", sorted(HOT))
 def test_a_field_in_the_wrong_wire_type_is_refused_wherever_it_is_held_once_its_contract_was_seen(msg_id):
-    """The fast reader vets only a message with unknown fields where it looks: every message the schema
-    lets it hold is looked at."""
+    """The fast reader vets only a message with unknown fields where it looks (a contract seen is clean):
+    every message the schema lets it hold is looked at."""
     cls = getattr(importlib.import_module(f"ibapi.protobuf.{HOT[msg_id]}_pb2"), HOT[msg_id])
     good = cls()
     for f in cls.DESCRIPTOR.fields:
