@@ -108,6 +108,7 @@ class Broker:
     account: str = "DU1234567"
     seed: int = 1
     is_open: Callable[[Instrument], bool] = lambda inst: True
+    opens_at: Callable[[Instrument], str] = lambda inst: ""  # the next regular open, as TWS's 399 writes it
     faults: Faults = field(default_factory=Faults)
 
     def __post_init__(self) -> None:
@@ -167,6 +168,11 @@ class Broker:
         notices: list[Notice] = []
         if spec.outside_rth and ignores_outside_rth(spec, inst):
             notices.append(ErrorNotice(client_id, order_id, *errors.OUTSIDE_RTH_IGNORED.reply()))
+        if not self._can_trade(order):  # TWS takes the order and says, over several lines, when it will work
+            notices.append(ErrorNotice(client_id, order_id, *errors.ORDER_MESSAGE.reply(
+                action=spec.action, quantity=f"{spec.total_quantity.normalize():f}",
+                description=f"{inst.local_symbol} {inst.primary_exchange or inst.exchange}",
+                warning=f"your order will not be placed at the exchange until {self.opens_at(inst)}")))
         order.state.status = "PreSubmitted"
         self._unacked.add(order.perm_id)
         notices.append(self._status(order))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Callable, Iterable
 from zoneinfo import ZoneInfo
@@ -96,7 +96,7 @@ class SimServer:
         self.clock = self.config.clock or SimClock.real()
         self.market = Market(instruments.INSTRUMENTS, seed=self.config.seed)
         self.broker = Broker(self.market, self.clock.now, account=self.config.accounts[0],
-                             seed=self.config.seed, is_open=self._is_open)
+                             seed=self.config.seed, is_open=self._is_open, opens_at=self._opens_at)
         faults = self.broker.faults
         faults.repeat_status = self.config.repeat_status
         faults.reject_every, faults.correct_every = self.config.reject_every, self.config.correct_every
@@ -210,6 +210,14 @@ class SimServer:
         local = self.clock.now().replace(tzinfo=timezone.utc).astimezone(EASTERN)
         minutes = local.hour * 60 + local.minute
         return local.weekday() < 5 and 9 * 60 + 30 <= minutes < 16 * 60
+
+    def _opens_at(self, inst) -> str:
+        """When the regular session next opens (US/Eastern 09:30 of the next weekday that has one)."""
+        local = self.clock.now().replace(tzinfo=timezone.utc).astimezone(EASTERN)
+        day = local.date() if (local.hour, local.minute) < (9, 30) else local.date() + timedelta(days=1)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        return f"{day:%Y-%m-%d} 09:30:00 US/Eastern"
 
     # -- the clock ----------------------------------------------------------------------------
 
