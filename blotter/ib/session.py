@@ -27,6 +27,7 @@ log = logging.getLogger("blotter.ib")
 
 DUPLICATE_ORDER_ID = 103
 CLIENT_ID_IN_USE = 326
+LOOKUP_FAILED = frozenset({200, 321})  # no security definition; the request did not validate
 TWS_IB_LOST, TWS_IB_RESTORED_LOST, TWS_IB_RESTORED_KEPT = 1100, 1101, 1102
 
 
@@ -162,6 +163,7 @@ class Session:
         cid = self.config.client_id
         with self._cond:
             self._ends.clear()
+            self._details.clear()  # TWS answers no lookup of the connection before
         if cid == 0:
             self._send("resync", lambda: client.reqAutoOpenOrders(True))
             self._send_and_wait("resync", lambda: client.reqOpenOrders(), ("open_orders", -1))  # binds TWS orders
@@ -199,17 +201,17 @@ class Session:
             with self._cond:
                 self._ends.add((event.what, event.req_id))
                 self._cond.notify_all()
+            if event.what == "contract_details":
+                self._details.discard(event.req_id)
         elif isinstance(event, ev.Accounts):
             self.accounts = event.accounts
         elif isinstance(event, ev.TwsMessage):
             self._on_message(event)
         self.sink(event)
-        if isinstance(event, ev.TwsMessage) and event.id in self._details:
-            # TWS's error for a contract lookup (200: no such contract) is its last word on it
+        if isinstance(event, ev.TwsMessage) and event.code in LOOKUP_FAILED and event.id in self._details:
+            # TWS's error is its last word on that lookup (an order's message may share the id: not that)
             self._details.discard(event.id)
             self.sink(ev.EndOf("contract_details", event.id))
-        elif isinstance(event, ev.EndOf) and event.what == "contract_details":
-            self._details.discard(event.req_id)
 
     def _on_message(self, msg: ev.TwsMessage) -> None:
         if msg.code == CLIENT_ID_IN_USE:

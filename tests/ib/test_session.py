@@ -142,3 +142,20 @@ def test_a_message_that_cannot_be_read_is_logged_and_skipped(session, sim, caplo
     assert ev.ConnState.LOST not in [e.state for e in events.of(ev.Connection)], "the connection was dropped"
     assert not events.of(ev.StatusUpdate), "a broken status reached the blotter"
     assert "skipped a message TWS sent" in caplog.text
+
+
+def test_a_contract_lookup_ends_on_tws_refusing_it_not_on_an_order_message_sharing_its_id(session, sim):
+    s, events = session(client_id=1)
+    events.wait(ev.Resynced)
+    req = s.contract_details(ev.ContractRef(symbol="ZZZZ", sec_type="STK"))
+    [end] = events.wait(ev.EndOf, lambda e: e.what == "contract_details" and e.req_id == req)
+    [refusal] = [m for m in events.of(ev.TwsMessage) if m.id == req]
+    assert refusal.code == 200 and events.items.index(end) > events.items.index(refusal)
+
+    sim.set_delay(2.0)  # TWS answers the next lookup late...
+    later = s.contract_details(ev.ContractRef(symbol="AAPL", sec_type="STK"))
+    s.bridge.put(ev.TwsMessage(later, 399, "Order Message:\nan order whose id is the lookup's"))  # ids pass 10,000
+    assert not [e for e in events.of(ev.EndOf) if e.req_id == later], "an order's message ended the lookup"
+    events.wait(ev.EndOf, lambda e: e.what == "contract_details" and e.req_id == later)
+    sim.set_delay(0)
+    assert [i.contract.symbol for i in events.of(ev.ContractInfo) if i.req_id == later] == ["AAPL"]
