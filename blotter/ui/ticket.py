@@ -49,6 +49,11 @@ def limits_from(settings: dict[str, float]) -> Precautions:
     return Precautions(**{k: (int(v) if k == "max_ticks_away" else Decimal(str(v))) for k, v in known.items()})
 
 
+def _number(text: str) -> Decimal | None:
+    """A field's number as typed or as the ticket shows it (5,000.00)."""
+    return to_decimal(text.replace(",", ""))
+
+
 class TicketScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "leave", "Leave (sends nothing)"),
                 Binding("enter", "review", "Review", priority=True),
@@ -63,7 +68,7 @@ class TicketScreen(ModalScreen[None]):
         self.quote_req: int | None = None
         self.info: ContractInfo | None = None
         self.looked_up = ""
-        self.stock_first = False  # the lookup under way is a bare symbol's, asked as a stock first
+        self.stock_first: ContractRef | None = None  # a bare symbol's contract, while it is asked as a stock
         self.verdict = Verdict()
         self.request: OrderRequest | None = None
         self.parse_error = ""
@@ -168,12 +173,11 @@ class TicketScreen(ModalScreen[None]):
         v = {field_id: self.query_one(f"#f-{field_id}", Input).value.strip() for field_id, _, _ in FIELDS}
         if not (v["side"] and v["quantity"] and v["symbol"]):
             return None
-        quantity = to_decimal(v["quantity"].replace(",", ""))
+        quantity = _number(v["quantity"])
         return OrderRequest(
             side=v["side"].upper(), quantity=quantity if quantity is not None else Decimal(-1),
             symbol=v["symbol"].upper(), order_type=v["order_type"].upper() or "LMT",
-            lmt_price=to_decimal(v["lmt_price"].replace(",", "")),  # shown as 5,000.00: read back the same
-            aux_price=to_decimal(v["aux_price"].replace(",", "")),
+            lmt_price=_number(v["lmt_price"]), aux_price=_number(v["aux_price"]),
             trailing_percent=to_decimal(v["trailing_percent"].rstrip("%")), tif=v["tif"].upper() or "DAY",
             gtd=v["gtd"] or None, outside_rth=v["outside_rth"].lower() in ("y", "yes", "true", "1"),
             account=v["account"], sec_type=self.info.contract.sec_type if self.info else self.sec_type_hint,
@@ -189,10 +193,10 @@ class TicketScreen(ModalScreen[None]):
         if self.quote_req is not None:
             self.blotter.commands.stop_quotes(self.quote_req)
             self.quote_req = None
-        self.stock_first = not (contract.sec_type or contract.con_id)
+        self.stock_first = None if contract.sec_type or contract.con_id else contract
         # a bare symbol means the stock; only if there is none is it whatever else it names
         self.details_req = self.blotter.commands.contract_details(
-            replace(contract, sec_type="STK") if self.stock_first else contract)
+            replace(contract, sec_type="STK") if self.stock_first is not None else contract)
 
     def _want(self, contract: ContractRef) -> None:
         """Look the symbol up once typing pauses, not on every keystroke ("A", "AA", "AAP"...)."""
@@ -218,10 +222,9 @@ class TicketScreen(ModalScreen[None]):
     def on_reference(self, touched: set[int], changes: Changes) -> None:
         if self.details_req in touched and self.details_req in self.blotter.reference.finished:
             found = self.blotter.reference.contracts.get(self.details_req, [])
-            request = self.read()
-            if not found and self.stock_first and request is not None:
-                self.stock_first = False
-                self.details_req = self.blotter.commands.contract_details(ContractRef(symbol=request.symbol))
+            asked, self.stock_first = self.stock_first, None
+            if not found and asked is not None:
+                self.details_req = self.blotter.commands.contract_details(asked)
             elif len(found) == 1:
                 self.choose(found[0])
             elif len(found) > 1:

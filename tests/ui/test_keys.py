@@ -25,7 +25,7 @@ async def type_order(pilot: Any, line: str) -> None:
     for ch in line:
         await pilot.press("space" if ch == " " else ch)
     ticket = pilot.app.screen
-    await until(pilot, lambda: ticket.ready(), f"a valid order with its contract")
+    await until(pilot, lambda: ticket.ready(), "a valid order with its contract")
 
 
 def test_quick_line_order_reaches_tws_with_exactly_the_typed_fields(world):
