@@ -22,7 +22,7 @@ from blotter.domain.tally import Tally
 
 _PARSED = {status.value: status for status in OrderStatus}
 FINAL = frozenset({OrderStatus.FILLED, OrderStatus.CANCELLED, OrderStatus.API_CANCELLED})
-_NO_CONTRACT, _NO_ORDER = ContractRef(), OrderFields()  # frozen: one shared by every order not yet echoed
+NO_CONTRACT, NO_ORDER_FIELDS = ContractRef(), OrderFields()  # frozen: one shared by every order not yet echoed
 
 
 class OrderState:
@@ -36,7 +36,7 @@ class OrderState:
     def __init__(self, key: OrderKey, client_id: int, order_id: int, perm_id: int, seen: float) -> None:
         self.key = key
         self.client_id, self.order_id, self.perm_id = client_id, order_id, perm_id
-        self.contract, self.order = _NO_CONTRACT, _NO_ORDER
+        self.contract, self.order = NO_CONTRACT, NO_ORDER_FIELDS
         self.tws_status: OrderStatus | None = None
         self.status_text = ""
         self.status_remaining: Decimal | None = None
@@ -92,7 +92,7 @@ class OrderState:
         """Merge a (client, order id) row into this perm-id row for the same order."""
         self.first_seen = min(self.first_seen, other.first_seen)
         self.reported_filled = max(self.reported_filled, other.reported_filled)
-        if self.order == _NO_ORDER:
+        if self.order == NO_ORDER_FIELDS:
             self.contract, self.order = other.contract, other.order
         if self.last_error is None:
             self.last_error = other.last_error
@@ -158,10 +158,14 @@ class OrderBook:
         ids = self._perms.get(client_id)
         return ids.get(order_id, 0) if ids is not None else 0
 
-    def learnt(self, perm_id: int, client_id: int, order_id: int) -> bool:
-        """The ids' perm id is known to be perm_id (so `learn` would change nothing)."""
+    def known(self, perm_id: int, client_id: int, order_id: int) -> OrderState | None:
+        """The order of the usual event: its ids' perm id learnt already (nothing to re-key), its state there.
+
+        Only known order ids are ever learnt, so the caller may take the event's ids as the order's."""
         ids = self._perms.get(client_id)
-        return ids is not None and ids.get(order_id) == perm_id  # a perm id held is never 0
+        if ids is None or ids.get(order_id) != perm_id:  # a perm id held is never 0
+            return None
+        return self.states.get((perm_id, 0, 0))  # type: ignore[call-overload]  # equal to OrderKey(perm_id)
 
     def learn(self, perm_id: int, client_id: int, order_id: int) -> tuple[OrderKey, OrderKey] | None:
         """Remember the perm id of (client, order id); (old key, new key) if a row keyed by the ids moved."""

@@ -20,7 +20,7 @@ from blotter.domain.events import (
 from blotter.domain.keys import NO_ID, OrderKey, known_order_id
 from blotter.domain.ledger import Ledger
 from blotter.domain.messages import Severity, severity, touches_order
-from blotter.domain.orders import OrderBook, OrderState
+from blotter.domain.orders import NO_ORDER_FIELDS, OrderBook, OrderState
 from blotter.domain.rows import ZERO, Changes, ConnectionInfo, FillRow, MessageRow, OrderRow, Totals
 from blotter.domain.status import OrderStatus
 
@@ -181,18 +181,15 @@ class Store:
 
     def _state(self, perm_id: int, client_id: int, order_id: int) -> OrderState | None:
         """The order an event from TWS speaks of, added if new; None if it names no order."""
-        if self._book.learnt(perm_id, client_id, order_id):  # the usual event: its perm id known, nothing to re-key
-            state = self._orders.get((perm_id, 0, 0))  # type: ignore[call-overload]  # equal to OrderKey(perm_id)
-            if state is not None:
-                self._dirty[state.key] = self._now
-                state.client_id, state.order_id = client_id, order_id
-                return state
-            key: OrderKey | None = OrderKey(perm_id)
-        else:
-            self._learn(perm_id, client_id, order_id)
-            key = self._key(perm_id, client_id, order_id)
-            if key is None:
-                return None
+        state = self._book.known(perm_id, client_id, order_id)
+        if state is not None:
+            self._dirty[state.key] = self._now
+            state.client_id, state.order_id = client_id, order_id
+            return state
+        self._learn(perm_id, client_id, order_id)
+        key = self._key(perm_id, client_id, order_id)
+        if key is None:
+            return None
         self._touch(key)
         return self._book.get_or_add(key, client_id, order_id, self._now, self._ledger.order_key)
 
@@ -221,7 +218,7 @@ class Store:
         self._now = ev.received
         state = self._state(ev.perm_id, ev.client_id, ev.order_id)
         if state is not None:
-            if ev.order != OrderFields():
+            if ev.order != NO_ORDER_FIELDS:
                 # TWS sends what was left to fill where the order's size belongs, its fills beside it
                 size = state.order.total_quantity or ev.order.total_quantity + ev.filled
                 order = ev.order if size == ev.order.total_quantity else replace(ev.order, total_quantity=size)
@@ -238,9 +235,7 @@ class Store:
 
     def _on_execution(self, ev: Execution) -> None:
         self._now = ev.received
-        state = None
-        if self._book.learnt(ev.perm_id, ev.client_id, ev.order_id):  # nothing to re-key
-            state = self._orders.get((ev.perm_id, 0, 0))  # type: ignore[call-overload]
+        state = self._book.known(ev.perm_id, ev.client_id, ev.order_id)
         if state is None:
             self._learn(ev.perm_id, ev.client_id, ev.order_id)
             key = self._key(ev.perm_id, ev.client_id, ev.order_id)
