@@ -188,7 +188,7 @@ def _connected(settings: Settings, heap: "HeapFreezer", sim: "SimProcess | None"
     notes = list(archive.warnings) if archive is not None else []
     try:
         if settings.headless:
-            return _run_headless(events, journal, loaded, notes, settings.client_id)
+            return _run_headless(events, journal, loaded, notes, settings)
         return run_app(settings, session, events, heap=heap, journal=journal, loaded=loaded, warnings=notes,
                        archive=lambda: Archive(directory, journal.account) if journal.account else None,
                        export_dirs=[Path.cwd(), directory / "exports"])
@@ -279,26 +279,27 @@ def export_main(argv: list[str]) -> int:
 
 
 def _run_headless(events: "queue.SimpleQueue[Any]", journal: Any, loaded: list[Any], notes: list[str],
-                  client_id: int) -> int:
+                  settings: Settings) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     try:
-        headless(events, journal, loaded, notes, client_id, sys.stdout, stop)
+        headless(events, journal, loaded, notes, settings.client_id, sys.stdout, stop, settings.errors)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         sys.stdout = open(os.devnull, "w")
     return 0
 
 
 def headless(events: "queue.SimpleQueue[Any]", journal: Any, loaded: list[Any], notes: list[str], client_id: int,
-             out: TextIO, stop: threading.Event) -> None:
+             out: TextIO, stop: threading.Event, errors: dict[str, str] | None = None) -> None:
     """The headless loop with the journal: today's journal first (unconfirmed until TWS resyncs), then every
     batch applied, printed and handed to the journal; JOURNAL lines for its news; an END line on the way out."""
     from blotter.domain.feed import drain
+    from blotter.domain.messages import code_effects
     from blotter.domain.store import Store
     from blotter.headless import describe
 
-    store = Store()
+    store = Store(code_effects(errors or {}))
 
     def say(lines: list[str]) -> None:
         for problem in journal.problems():

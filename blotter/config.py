@@ -8,6 +8,7 @@ from dataclasses import field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from blotter.domain.messages import code_effects
 from blotter.records import frozen
 
 
@@ -29,6 +30,7 @@ class Settings:
     confirm_live: bool = True
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s), e.g. {"ticket": "n"}
     precautions: dict[str, float] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # error code -> info / warning / keeps / fatal
     demo: bool = False
     headless: bool = False
 
@@ -80,6 +82,10 @@ def merge(settings: Settings, values: dict[str, Any], where: str) -> Settings:
         if isinstance(default, dict) and not isinstance(value, dict):
             raise ConfigError(f"{where}: [{key}] must be a table")
         changes[name] = value
+    try:
+        code_effects(changes.get("errors", {}))
+    except ValueError as exc:
+        raise ConfigError(f"{where}: [errors] {exc}") from None
     result = replace(settings, **changes)
     if not 0 < result.port < 65536:
         raise ConfigError(f"{where}: port {result.port} is not a TCP port")

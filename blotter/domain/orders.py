@@ -81,11 +81,11 @@ class OrderState:
         if not self.completed and not (self.tws_status and self.tws_status.done):
             self.cancel_pending, self.cancel_from, self.last_error = True, self.tws_status, None
 
-    def error(self, code: int, text: str) -> None:
-        """An error for this order: shown on the row; it rejects the order only if TWS never acknowledged it."""
+    def error(self, code: int, text: str, fatal: bool = True) -> None:
+        """An error for this order: shown on the row; a fatal one rejects the order if TWS never acknowledged it."""
         self.last_error = (code, text)
         self.cancel_pending = self.modify_pending = False
-        if self.local:
+        if self.local and fatal:
             self.rejected = True
 
     def absorb(self, other: OrderState) -> None:

@@ -19,7 +19,7 @@ from blotter.domain.events import (
 )
 from blotter.domain.keys import NO_ID, OrderKey, known_order_id
 from blotter.domain.ledger import Ledger
-from blotter.domain.messages import Severity, severity, touches_order
+from blotter.domain.messages import Effect, Severity, effect, severity
 from blotter.domain.orders import NO_ORDER_FIELDS, OrderBook, OrderState
 from blotter.domain.rows import ZERO, Changes, ConnectionInfo, FillRow, MessageRow, OrderRow, Totals
 from blotter.domain.status import OrderStatus
@@ -35,7 +35,8 @@ class Store:
     Events no row shows (ticks, contract details, next valid id, accounts, EndOf) are ignored here.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, effects: dict[int, Effect] | None = None) -> None:
+        self._effects = effects or {}  # the config's [errors]: code -> what it does to an order
         self._book = OrderBook()
         self._orders = self._book.states  # key -> OrderState
         self._shown: dict[OrderKey, OrderRow] = {}  # key -> the row the UI was last told
@@ -271,9 +272,11 @@ class Store:
         self._now = ev.received or ev.time_ms / 1000
         state = self._ours(ev.id)
         self._message(MessageRow(self._now, ev.id, ev.code, ev.text, severity(ev.code), state and state.key))
-        if state is not None and touches_order(ev.code, state.local):
-            state.error(ev.code, ev.text)
-            self._touch(state.key)
+        if state is not None:
+            kind = effect(ev.code, state.local, self._effects)
+            if kind is Effect.FATAL or kind is Effect.KEEPS:
+                state.error(ev.code, ev.text, fatal=kind is Effect.FATAL)
+                self._touch(state.key)
 
     def _on_sent(self, ev: OrderSent) -> None:
         self._now = ev.at

@@ -31,6 +31,7 @@ from blotter.config import Settings
 from blotter.domain.commands import Commands
 from blotter.domain.events import ConnState, ContractRef, Event, OrderFields
 from blotter.domain.feed import drain
+from blotter.domain.messages import code_effects
 from blotter.domain.reference import Reference
 from blotter.domain.rows import Changes, OrderRow
 from blotter.domain.store import Store
@@ -145,7 +146,7 @@ class BlotterApp(App[int]):
         self._warnings = list(warnings)  # what the journal could not read, told once the app runs
         self.live_store: Store | None = None
         if day is None:
-            self.live_store = Store()
+            self.live_store = Store(code_effects(settings.errors))
             if loaded:  # before the panes are made: they start with the journal's rows
                 self.live_store.load(loaded, settings.client_id)
         self.store = self.live_store if self.live_store is not None else self._day_store(day or "")

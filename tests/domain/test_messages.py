@@ -6,7 +6,7 @@ import pytest
 
 from blotter.domain.events import ConnState, Connection, Refused, Resynced, TwsMessage
 from blotter.domain.keys import OrderKey
-from blotter.domain.messages import Severity
+from blotter.domain.messages import Severity, code_effects
 from blotter.domain.status import OrderStatus as S
 from blotter.domain.store import Store
 from blotter.domain.text import one_line
@@ -56,6 +56,12 @@ ON_ORDERS = [
     ("new order hit 'not connected': it never left, Inactive", SENT, 504, S.INACTIVE, 504),
     ("warning on a new order leaves it pending", SENT, 399, S.PENDING_SUBMIT, None),
     ("farm notice with the order's id leaves it pending", SENT, 2104, S.PENDING_SUBMIT, None),
+    ("TIF set to DAY by a preset (10349) is a warning: the new order goes on", SENT, 10349, S.PENDING_SUBMIT, None),
+    ("a cancel that found nothing to cancel (10147) leaves a new order pending, saying so", SENT + [sent(5, "cancel")],
+     10147, S.PENDING_SUBMIT, 10147),
+    ("a cancel too late (10148) leaves the order as TWS has it", WORKING + [sent(5, "cancel")], 10148,
+     S.SUBMITTED, 10148),
+    ("not cancellable (161) ends the pending cancel: working", WORKING + [sent(5, "cancel")], 161, S.SUBMITTED, 161),
 ]
 
 
@@ -68,6 +74,25 @@ def test_an_error_for_our_order(before, code, shown, error):
     assert row.status is shown
     assert row.last_error == ((error, "why") if error is not None else None)
     assert store.messages()[-1].order_key == row.key, "the message links to its order"
+
+
+@pytest.mark.parametrize("table, shown, error", [
+    ({"399": "fatal"}, S.INACTIVE, 399),  # a trader who wants every order message to stop a new order
+    ({"201": "keeps"}, S.PENDING_SUBMIT, 201),
+    ({"201": "info"}, S.PENDING_SUBMIT, None),
+])
+def test_the_config_says_what_a_code_does_to_an_order(table, shown, error):
+    store = Store(code_effects(table))
+    code = int(next(iter(table)))
+    store.apply([connected(), *SENT, message(5, code, "why")])
+    row = store.order_by_id(1, 5)
+    assert (row.status, row.last_error) == (shown, (error, "why") if error is not None else None)
+
+
+@pytest.mark.parametrize("table, why", [({"x1": "info"}, "not an error code"), ({"399": "loud"}, "say one of")])
+def test_a_bad_errors_table_is_refused_with_its_entry(table, why):
+    with pytest.raises(ValueError, match=why):
+        code_effects(table)
 
 
 def test_an_error_for_another_clients_order_id_does_not_touch_it():
