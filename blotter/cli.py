@@ -284,22 +284,26 @@ def _run_headless(events: "queue.SimpleQueue[Any]", journal: Any, loaded: list[A
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     try:
-        headless(events, journal, loaded, notes, settings.client_id, sys.stdout, stop, settings.errors)
+        headless(events, journal, loaded, notes, settings.client_id, sys.stdout, stop, settings)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         sys.stdout = open(os.devnull, "w")
     return 0
 
 
 def headless(events: "queue.SimpleQueue[Any]", journal: Any, loaded: list[Any], notes: list[str], client_id: int,
-             out: TextIO, stop: threading.Event, errors: dict[str, str] | None = None) -> None:
+             out: TextIO, stop: threading.Event, settings: Settings | None = None) -> None:
     """The headless loop with the journal: today's journal first (unconfirmed until TWS resyncs), then every
     batch applied, printed and handed to the journal; JOURNAL lines for its news; an END line on the way out."""
+    from blotter.domain.events import ConnState
     from blotter.domain.feed import drain
     from blotter.domain.messages import code_effects
     from blotter.domain.store import Store
+    from blotter.domain.stuck import limits
     from blotter.headless import describe
 
-    store = Store(code_effects(errors or {}))
+    settings = settings or Settings()
+    store = Store(code_effects(settings.errors), limits(settings.stuck))
+    next_check = 0.0
 
     def say(lines: list[str]) -> None:
         for problem in journal.problems():
@@ -314,6 +318,10 @@ def headless(events: "queue.SimpleQueue[Any]", journal: Any, loaded: list[Any], 
         lines.append(f"JOURNAL loaded {len(loaded)} records of today: unconfirmed until TWS resyncs")
     say(lines)
     while not stop.is_set():
+        now = time.time()
+        if now >= next_check and store.connection.state is ConnState.CONNECTED and store.connection.resynced:
+            next_check = now + 1.0  # about once a second: the orders TWS leaves waiting
+            say(describe(store, store.check_stuck(now)))
         try:
             first = events.get(timeout=0.2)
         except queue.Empty:

@@ -31,6 +31,7 @@ class Settings:
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s), e.g. {"ticket": "n"}
     precautions: dict[str, float] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # error code -> info / warning / keeps / fatal
+    stuck: dict[str, float] = field(default_factory=dict)  # pending / presubmitted -> seconds (0: off)
     demo: bool = False
     headless: bool = False
 
@@ -86,6 +87,9 @@ def merge(settings: Settings, values: dict[str, Any], where: str) -> Settings:
         code_effects(changes.get("errors", {}))
     except ValueError as exc:
         raise ConfigError(f"{where}: [errors] {exc}") from None
+    for name, seconds in changes.get("stuck", {}).items():
+        if name not in ("pending", "presubmitted") or not isinstance(seconds, (int, float)) or seconds < 0:
+            raise ConfigError(f"{where}: [stuck] {name} = {seconds!r}: say pending or presubmitted = seconds (0: off)")
     result = replace(settings, **changes)
     if not 0 < result.port < 65536:
         raise ConfigError(f"{where}: port {result.port} is not a TCP port")

@@ -23,3 +23,11 @@ def test_a_bad_errors_entry_is_one_line_and_exit_2(tmp_path, capsys, table, said
     assert main(["--config", str(path), "--headless"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and said in err and str(path) in err
+
+
+def test_a_bad_stuck_entry_is_one_line_and_exit_2(tmp_path, capsys):
+    path = tmp_path / "config.toml"
+    path.write_text("[stuck]\npending = -1\n", encoding="utf-8")
+    assert main(["--config", str(path), "--headless"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "[stuck] pending = -1" in err

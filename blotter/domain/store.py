@@ -23,6 +23,7 @@ from blotter.domain.messages import Effect, Severity, effect, severity
 from blotter.domain.orders import NO_ORDER_FIELDS, OrderBook, OrderState
 from blotter.domain.rows import ZERO, Changes, ConnectionInfo, FillRow, MessageRow, OrderRow, Totals
 from blotter.domain.status import OrderStatus
+from blotter.domain.stuck import Stuck, limits
 
 _STATUS = 5  # where OrderState.view puts the status (OrderRow's field after the key)
 _view = attrgetter(*(f.name for f in fields(OrderRow)[1:-1]))  # a row's OrderState.view: all but key and updated
@@ -35,8 +36,10 @@ class Store:
     Events no row shows (ticks, contract details, next valid id, accounts, EndOf) are ignored here.
     """
 
-    def __init__(self, effects: dict[int, Effect] | None = None) -> None:
+    def __init__(self, effects: dict[int, Effect] | None = None,
+                 stuck: dict[OrderStatus, float] | None = None) -> None:
         self._effects = effects or {}  # the config's [errors]: code -> what it does to an order
+        self._stuck = Stuck(limits({}) if stuck is None else stuck)
         self._book = OrderBook()
         self._orders = self._book.states  # key -> OrderState
         self._shown: dict[OrderKey, OrderRow] = {}  # key -> the row the UI was last told
@@ -74,6 +77,20 @@ class Store:
 
     def order(self, key: OrderKey) -> OrderRow | None:
         return self._shown.get(key)
+
+    def stuck_for(self, key: OrderKey) -> float | None:
+        """How long the order had waited for TWS when it was flagged; None unless it is stuck now."""
+        row = self._shown.get(key)
+        return self._stuck.waited(row) if row is not None else None
+
+    def check_stuck(self, now: float) -> Changes:
+        """Flag the orders that have waited too long for TWS, each once per wait (asked about once a second)."""
+        rows = self._stuck.newly((row for row in self._shown.values() if row.status.working), now)
+        added = tuple(MessageRow(now, row.order_id or NO_ID, 0,
+                                 f"no answer from TWS for {now - row.updated:.0f} s: {_named(row)}",
+                                 Severity.WARNING, row.key) for row in rows)
+        self._messages += added
+        return Changes(orders_updated=tuple(row.key for row in rows), messages=added)
 
     def order_by_id(self, client_id: int, order_id: int) -> OrderRow | None:
         """The row of an API order id (what modify / cancel and error() speak of)."""
@@ -370,6 +387,13 @@ class Store:
         self._dirty, self._new_what_if = {}, {}
         self._gone, self._rekeyed, self._new_messages = [], [], []
         return changes
+
+
+def _named(row: OrderRow) -> str:
+    """The order as a message names it: `#5 BUY 100 AAPL PendingSubmit`."""
+    o = row.order
+    who = f"#{row.order_id}" if row.order_id else f"perm {row.perm_id}"
+    return f"{who} {o.action} {o.total_quantity.normalize():f} {row.contract.display} {row.status_text}"
 
 
 _HANDLERS: dict[type, Callable[[Store, object], None]] = {

@@ -35,6 +35,7 @@ from blotter.domain.messages import code_effects
 from blotter.domain.reference import Reference
 from blotter.domain.rows import Changes, OrderRow
 from blotter.domain.store import Store
+from blotter.domain.stuck import limits as stuck_limits
 from blotter.domain.text import order_line
 from blotter.ui import theme as themes
 from blotter.ui.bindings import KEYS, app_bindings, escape_then_key, keymap
@@ -145,8 +146,9 @@ class BlotterApp(App[int]):
         self.day = day  # the day shown from the journal; None: today, live
         self._warnings = list(warnings)  # what the journal could not read, told once the app runs
         self.live_store: Store | None = None
+        self._next_stuck_check = 0.0
         if day is None:
-            self.live_store = Store(code_effects(settings.errors))
+            self.live_store = Store(code_effects(settings.errors), stuck_limits(settings.stuck))
             if loaded:  # before the panes are made: they start with the journal's rows
                 self.live_store.load(loaded, settings.client_id)
         self.store = self.live_store if self.live_store is not None else self._day_store(day or "")
@@ -392,6 +394,7 @@ class BlotterApp(App[int]):
                 self.heap.stir()
             self.heap.quiet()
             self.heap.settle()
+        self._check_stuck()
         if not batch or self.live_store is None:
             return len(batch)
         changes = self.live_store.apply(batch)
@@ -409,6 +412,20 @@ class BlotterApp(App[int]):
             self.query_one(StatusLine).refresh()
             self.refresh_bindings()
         return len(batch)
+
+    def _check_stuck(self) -> None:
+        """About once a second while TWS is there and resynced: flag the orders it leaves waiting."""
+        store, now = self.live_store, self.clock()
+        if store is None or now < self._next_stuck_check:
+            return
+        self._next_stuck_check = now + 1.0
+        connection = store.connection
+        if connection.state is not ConnState.CONNECTED or not connection.resynced:
+            return
+        changes = store.check_stuck(now)
+        if changes and self.store is store:
+            for pane in self.panes:
+                pane.apply(changes)
 
     # -- keys ---------------------------------------------------------------------------------
 

@@ -320,6 +320,10 @@ class OrdersPane(Pane):
         if row.modify_pending:
             status += " (mod)"
         error = f"{row.last_error[0]} {row.last_error[1]}" if row.last_error else ""
+        meaning = "severity-error"
+        waited = None if error or not row.status.working else self.store.stuck_for(row.key)
+        if waited is not None:
+            error, meaning = f"no answer from TWS for {waited:.0f} s", "severity-warning"
         return [
             (clock_time(row.first_seen), "muted"), (ident(row.order_id, row.perm_id), None),
             (o.action, side_meaning(o.action)),
@@ -328,7 +332,7 @@ class OrdersPane(Pane):
             (f"{qty(row.filled)}/{qty(row.remaining)}", None),
             (price(o.aux_price) if o.trailing_percent is None else f"{o.trailing_percent:g}%", None),
             (o.tif or "DAY", None), (price(row.avg_price) if row.avg_price else "", None),
-            (o.account, "muted"), (error, "severity-error" if error else None),
+            (o.account, "muted"), (error, meaning if error else None),
         ]
 
     def apply(self, changes: Changes) -> None:

@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
+from blotter.config import Settings
 from blotter.domain import events as ev
 from blotter.domain.rows import OrderRow
 from blotter.domain.status import OrderStatus
-from tests.ui.conftest import SIZE, burst, settle, until
+from blotter.ui.app import BlotterApp
+from tests.ui.conftest import FIXED, SIZE, burst, order, settle, stock, until
 
 
 def placed(world) -> list:
@@ -242,3 +244,24 @@ async def _test_a_message_of_several_lines_is_one_row_and_enter_shows_it_whole(w
         assert str(shown.query_one(".body").render()) == ORDER_MESSAGE
         await pilot.press("escape")
         await until(pilot, lambda: app.screen.__class__.__name__ != "MessageText", "back to the panes")
+
+
+def test_an_order_tws_leaves_pending_says_so_in_its_row_and_the_messages(world):
+    asyncio.run(_test_an_order_tws_leaves_pending_says_so_in_its_row_and_the_messages(world))
+
+
+async def _test_an_order_tws_leaves_pending_says_so_in_its_row_and_the_messages(world):
+    now = [FIXED]
+    app = BlotterApp(Settings(port=7497), world.session, world.events, clock=lambda: now[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # a placeOrder TWS never answers, as the session reports its own send
+        world.events.put(ev.OrderSent("new", 77, 0, stock("AAPL"), order("BUY", 100, "LMT", 250.0), at=FIXED))
+        await until(pilot, lambda: app.store.order_by_id(0, 77) is not None, "the order sent")
+        row = app.store.order_by_id(0, 77)
+        orders = app.pane("orders")
+        assert orders.cells(row.key)[-1][0] == ""
+        now[0] = FIXED + 12
+        await until(pilot, lambda: orders.cells(row.key)[-1][0] == "no answer from TWS for 12 s", "the row flagged")
+        [note] = [m for m in app.store.messages() if m.order_key == row.key]
+        assert note.text == "no answer from TWS for 12 s: #77 BUY 100 AAPL PendingSubmit"
