@@ -20,7 +20,7 @@ from blotter.domain.rows import ZERO
 from blotter.domain.status import OrderStatus
 from blotter.domain.tally import Tally
 
-_PARSED = {status.value: status for status in OrderStatus}
+_PARSED = {s.value: s for s in OrderStatus if s is not OrderStatus.UNREPORTED}  # the words TWS sends
 FINAL = frozenset({OrderStatus.FILLED, OrderStatus.CANCELLED, OrderStatus.API_CANCELLED})
 NO_CONTRACT, NO_ORDER_FIELDS = ContractRef(), OrderFields()  # frozen: one shared by every order not yet echoed
 
@@ -31,7 +31,7 @@ class OrderState:
     __slots__ = ("key", "client_id", "order_id", "perm_id", "contract", "order", "tws_status", "status_text",
                  "status_remaining", "why_held", "local", "rejected", "cancel_pending", "cancel_from",
                  "modify_pending", "last_error", "completed", "completed_status", "completed_time",
-                 "reported_filled", "first_seen")
+                 "reported_filled", "reported", "unreported", "first_seen")
 
     def __init__(self, key: OrderKey, client_id: int, order_id: int, perm_id: int, seen: float) -> None:
         self.key = key
@@ -46,6 +46,8 @@ class OrderState:
         self.last_error: tuple[int, str] | None = None
         self.completed_status = self.completed_time = ""
         self.reported_filled = ZERO  # completedOrder's filled quantity, for a row whose executions are not here
+        self.reported = 0.0  # when TWS last reported the order (openOrder, orderStatus, completedOrder)
+        self.unreported = 0.0  # a resync found it neither open nor completed: its last report (or first sight)
         self.first_seen = seen
 
     def take_status(self, text: str) -> None:
@@ -102,6 +104,8 @@ class OrderState:
             self.client_id, self.order_id = other.client_id, other.order_id
 
     def status(self, filled: Decimal) -> OrderStatus:
+        if self.unreported:
+            return OrderStatus.UNREPORTED
         if self.tws_status is not None:
             status = self.tws_status
         elif self.rejected:
@@ -153,6 +157,12 @@ class OrderBook:
         if not perm_id and known_order_id(order_id):
             perm_id = self._perm(client_id, order_id)
         return order_key(perm_id, client_id, order_id)
+
+    def forget_ids(self, state: OrderState) -> None:
+        """A stale order's (client, order id) no longer names it: TWS may give those ids to a new order."""
+        ids = self._perms.get(state.client_id)
+        if ids is not None and ids.get(state.order_id) == state.perm_id:
+            del ids[state.order_id]
 
     def _perm(self, client_id: int, order_id: int) -> int:
         ids = self._perms.get(client_id)

@@ -18,6 +18,7 @@ class OrderStatus(Enum):
     FILLED = "Filled"
     INACTIVE = "Inactive"
     UNKNOWN = "Unknown"  # anything TWS sends that this list does not know; shown as it came
+    UNREPORTED = "Unreported"  # ours, never TWS's: a resync found the order neither open nor completed
 
     @classmethod
     def parse(cls, text: str) -> "OrderStatus":
@@ -32,6 +33,7 @@ class OrderStatus(Enum):
 
 WORKING = frozenset({OrderStatus.API_PENDING, OrderStatus.PENDING_SUBMIT, OrderStatus.PENDING_CANCEL,
                      OrderStatus.PRE_SUBMITTED, OrderStatus.SUBMITTED})
-DONE = frozenset({OrderStatus.API_CANCELLED, OrderStatus.CANCELLED, OrderStatus.FILLED, OrderStatus.INACTIVE})
+DONE = frozenset({OrderStatus.API_CANCELLED, OrderStatus.CANCELLED, OrderStatus.FILLED, OrderStatus.INACTIVE,
+                  OrderStatus.UNREPORTED})
 for _status in OrderStatus:
     _status.working, _status.done = _status in WORKING, _status in DONE

@@ -39,6 +39,7 @@ class Store:
     def __init__(self, effects: dict[int, Effect] | None = None,
                  stuck: dict[OrderStatus, float] | None = None) -> None:
         self._effects = effects or {}  # the config's [errors]: code -> what it does to an order
+        self._connected_at = 0.0  # when the current connection came up: a resync's reports come after
         self._stuck = Stuck(limits({}) if stuck is None else stuck)
         self._book = OrderBook()
         self._orders = self._book.states  # key -> OrderState
@@ -221,6 +222,7 @@ class Store:
         if state is not None:
             state.contract, state.order = ev.contract, ev.order
             state.local = state.modify_pending = False
+            state.reported, state.unreported = self._now, 0.0
             if ev.status:
                 state.take_status(ev.status)
 
@@ -229,6 +231,7 @@ class Store:
         state = self._state(ev.perm_id, ev.client_id, ev.order_id)
         if state is not None:
             state.local = False
+            state.reported, state.unreported = self._now, 0.0
             state.take_status(ev.status)
             state.status_remaining, state.why_held = ev.remaining, ev.why_held
 
@@ -242,6 +245,7 @@ class Store:
                 order = ev.order if size == ev.order.total_quantity else replace(ev.order, total_quantity=size)
                 state.contract, state.order = ev.contract, order
             state.reported_filled = ev.filled
+            state.reported, state.unreported = self._now, 0.0
             state.complete(ev.status, ev.completed_status, ev.completed_time)
 
     def _on_bound(self, ev: OrderBound) -> None:
@@ -334,7 +338,7 @@ class Store:
         """A new connection says everything; other states keep what they do not say (host, port...)."""
         old = self._connection
         if ev.state is ConnState.CONNECTED:
-            self._client_id = ev.client_id
+            self._client_id, self._connected_at = ev.client_id, ev.at
             self._connection = ConnectionInfo(ev.state, ev.detail, ev.host, ev.port, ev.client_id,
                                               ev.server_version, ev.at, False)
         else:
@@ -343,10 +347,36 @@ class Store:
                 ev.server_version or old.server_version, ev.at, old.resynced and ev.state in _KEEPS_RESYNC)
 
     def _on_resynced(self, ev: Resynced) -> None:
+        self._now = ev.at or self._now
+        self._reconcile()
         self._unconfirmed = False
         old = self._connection
         self._connection = ConnectionInfo(old.state, old.detail, old.host, old.port, old.client_id,
                                           old.server_version, old.since, True)
+
+    def _reconcile(self) -> None:
+        """After a full resync: an order shown working that TWS reported neither open nor completed since
+        it connected is done, as unreported (its fills kept), and its ids are free for a new order."""
+        since, mine, stale = self._connected_at, self._client_id, 0
+        for state in self._orders.values():
+            if state.reported >= since or state.first_seen >= since or (mine and state.client_id != mine):
+                continue  # reported, new since the connect, or another client's (only client 0 sees all)
+            if self._status_of(state).working:
+                state.unreported = state.reported or state.first_seen
+                self._book.forget_ids(state)
+                self._touch(state.key)
+                stale += 1
+        if stale:
+            self._message(MessageRow(self._now, NO_ID, 0, f"reconciled {stale} order(s) shown working that TWS "
+                                     "reported neither open nor completed after the reconnect: now done, "
+                                     "as Unreported", Severity.WARNING))
+
+    def unreported(self, key: OrderKey) -> tuple[float, str] | None:
+        """(when TWS last reported it, its last status) of an order a resync found gone; None if not so."""
+        state = self._orders.get(key)
+        if state is None or not state.unreported:
+            return None
+        return state.unreported, state.status_text or OrderStatus.PENDING_SUBMIT.value
 
     # -- what changed -------------------------------------------------------------------------
 

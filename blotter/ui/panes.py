@@ -35,6 +35,7 @@ STATUS_MEANING = {
     OrderStatus.SUBMITTED: "status-working", OrderStatus.FILLED: "status-filled",
     OrderStatus.CANCELLED: "status-cancelled", OrderStatus.API_CANCELLED: "status-cancelled",
     OrderStatus.INACTIVE: "status-rejected", OrderStatus.UNKNOWN: "status-pending",
+    OrderStatus.UNREPORTED: "status-cancelled",
 }
 LIQUIDITY = {1: "add", 2: "rem", 3: "out"}
 INDEX_EVERY, INDEX_SLICE = 0.05, 500  # seconds between slices of fills' filter text and bitmaps, fills a slice
@@ -324,6 +325,9 @@ class OrdersPane(Pane):
         waited = None if error or not row.status.working else self.store.stuck_for(row.key)
         if waited is not None:
             error, meaning = f"no answer from TWS for {waited:.0f} s", "severity-warning"
+        gone = self.store.unreported(row.key) if row.status is OrderStatus.UNREPORTED else None
+        if gone is not None:
+            error, meaning = f"not reported by TWS since {clock_time(gone[0])} (last {gone[1]})", "severity-warning"
         return [
             (clock_time(row.first_seen), "muted"), (ident(row.order_id, row.perm_id), None),
             (o.action, side_meaning(o.action)),
