@@ -111,6 +111,9 @@ class Help(ModalScreen[None]):
             yield Label("Keys", classes="title")
             yield Static("\n".join(lines), classes="body")
 
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()  # so ↑ ↓ PgUp PgDn scroll it
+
     def action_close(self) -> None:
         self.dismiss(None)
 
