@@ -31,7 +31,7 @@ class OrderState:
     __slots__ = ("key", "client_id", "order_id", "perm_id", "contract", "order", "tws_status", "status_text",
                  "status_remaining", "why_held", "local", "rejected", "cancel_pending", "cancel_from",
                  "modify_pending", "last_error", "completed", "completed_status", "completed_time",
-                 "reported_filled", "reported", "unreported", "first_seen")
+                 "reported_filled", "reported", "reported_in", "unreported", "first_seen")
 
     def __init__(self, key: OrderKey, client_id: int, order_id: int, perm_id: int, seen: float) -> None:
         self.key = key
@@ -47,6 +47,7 @@ class OrderState:
         self.completed_status = self.completed_time = ""
         self.reported_filled = ZERO  # completedOrder's filled quantity, for a row whose executions are not here
         self.reported = 0.0  # when TWS last reported the order (openOrder, orderStatus, completedOrder)
+        self.reported_in = 0  # the Store's connection count then (or when we sent it)
         self.unreported = 0.0  # a resync found it neither open nor completed: its last report (or first sight)
         self.first_seen = seen
 

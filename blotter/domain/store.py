@@ -39,7 +39,7 @@ class Store:
     def __init__(self, effects: dict[int, Effect] | None = None,
                  stuck: dict[OrderStatus, float] | None = None) -> None:
         self._effects = effects or {}  # the config's [errors]: code -> what it does to an order
-        self._connected_at = 0.0  # when the current connection came up: a resync's reports come after
+        self._connections = 0  # CONNECTED events so far: what a resync reports is of the latest
         self._stuck = Stuck(limits({}) if stuck is None else stuck)
         self._book = OrderBook()
         self._orders = self._book.states  # key -> OrderState
@@ -222,7 +222,7 @@ class Store:
         if state is not None:
             state.contract, state.order = ev.contract, ev.order
             state.local = state.modify_pending = False
-            state.reported, state.unreported = self._now, 0.0
+            state.reported, state.reported_in, state.unreported = self._now, self._connections, 0.0
             if ev.status:
                 state.take_status(ev.status)
 
@@ -231,7 +231,7 @@ class Store:
         state = self._state(ev.perm_id, ev.client_id, ev.order_id)
         if state is not None:
             state.local = False
-            state.reported, state.unreported = self._now, 0.0
+            state.reported, state.reported_in, state.unreported = self._now, self._connections, 0.0
             state.take_status(ev.status)
             state.status_remaining, state.why_held = ev.remaining, ev.why_held
 
@@ -245,7 +245,7 @@ class Store:
                 order = ev.order if size == ev.order.total_quantity else replace(ev.order, total_quantity=size)
                 state.contract, state.order = ev.contract, order
             state.reported_filled = ev.filled
-            state.reported, state.unreported = self._now, 0.0
+            state.reported, state.reported_in, state.unreported = self._now, self._connections, 0.0
             state.complete(ev.status, ev.completed_status, ev.completed_time)
 
     def _on_bound(self, ev: OrderBound) -> None:
@@ -314,7 +314,7 @@ class Store:
         state = self._orders.get(key) if key is not None else None
         if ev.kind == "new" and state is None and key is not None:
             state = self._orders[key] = OrderState(key, ev.client_id, ev.order_id, key.perm_id, ev.at)
-            state.local = not key.perm_id
+            state.local, state.reported_in = not key.perm_id, self._connections
             state.contract, state.order = ev.contract or ContractRef(), ev.order or OrderFields()
         elif state is None or ev.kind == "new":
             return  # nothing to modify or cancel; a "new" seen again
@@ -338,7 +338,8 @@ class Store:
         """A new connection says everything; other states keep what they do not say (host, port...)."""
         old = self._connection
         if ev.state is ConnState.CONNECTED:
-            self._client_id, self._connected_at = ev.client_id, ev.at
+            self._client_id = ev.client_id
+            self._connections += 1
             self._connection = ConnectionInfo(ev.state, ev.detail, ev.host, ev.port, ev.client_id,
                                               ev.server_version, ev.at, False)
         else:
@@ -357,10 +358,10 @@ class Store:
     def _reconcile(self) -> None:
         """After a full resync: an order shown working that TWS reported neither open nor completed since
         it connected is done, as unreported (its fills kept), and its ids are free for a new order."""
-        since, mine, stale = self._connected_at, self._client_id, 0
+        now_in, mine, stale = self._connections, self._client_id, 0
         for state in self._orders.values():
-            if state.reported >= since or state.first_seen >= since or (mine and state.client_id != mine):
-                continue  # reported, new since the connect, or another client's (only client 0 sees all)
+            if state.reported_in >= now_in or (mine and state.client_id != mine):
+                continue  # reported (or sent) in this connection, or another client's (only client 0 sees all)
             if self._status_of(state).working:
                 state.unreported = state.reported or state.first_seen
                 self._book.forget_ids(state)
