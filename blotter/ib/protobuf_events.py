@@ -102,8 +102,9 @@ class ProtobufEvents:
         }
 
     def _vet(self, message: Any, payload: bytes) -> None:
-        """Vet `message`, parsed from `payload`, as every protobuf message is: it raises if refused, and
-        refuses only a message with unknown fields in it or in a message it holds, so only such is vetted."""
+        """Vet `message`, parsed from `payload`, as every protobuf message is (it raises if refused). Vetting
+        refuses only a message with unknown fields in it or in a message it holds: each reader calls this
+        only for a message that may have some."""
         bridge = self.bridge
         bridge.frame = payload
         bridge.vet(message)
@@ -125,13 +126,22 @@ class ProtobufEvents:
             v if (v := m.mktCapPrice) or has("mktCapPrice") else UNSET_DOUBLE, self.bridge.clock()))
         return True
 
-    def open_order(self, payload: bytes) -> bool:
-        m = OpenOrder.FromString(payload)
+    def _order_message(self, cls: Any, payload: bytes) -> tuple[Any, ev.ContractRef | None] | None:
+        """An openOrder or completedOrder, vetted where it could be refused, and its contract's ref if seen
+        before; None (dropped, as ibapi drops it) without its contract, order or state."""
+        m = cls.FromString(payload)
         contract = _REFS.get(m.contract.SerializeToString())
         if contract is None or _unknown(m) or _order_holds_unknown(m.order, m.orderState):
             self._vet(m, payload)
         if not (m.HasField("contract") and m.HasField("order") and m.HasField("orderState")):
-            return True  # as ibapi: an openOrder without one of the three is dropped
+            return None
+        return m, contract
+
+    def open_order(self, payload: bytes) -> bool:
+        read = self._order_message(OpenOrder, payload)
+        if read is None:
+            return True
+        m, contract = read
         o = m.order
         if o.whatIf:
             return False
@@ -141,12 +151,10 @@ class ProtobufEvents:
         return True
 
     def completed_order(self, payload: bytes) -> bool:
-        m = CompletedOrder.FromString(payload)
-        contract = _REFS.get(m.contract.SerializeToString())
-        if contract is None or _unknown(m) or _order_holds_unknown(m.order, m.orderState):
-            self._vet(m, payload)
-        if not (m.HasField("contract") and m.HasField("order") and m.HasField("orderState")):
+        read = self._order_message(CompletedOrder, payload)
+        if read is None:
             return True
+        m, contract = read
         o = m.order
         bridge = self.bridge
         bridge.put(completed_order_event(o.orderId, contract or _contract(m.contract),
