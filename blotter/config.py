@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from blotter.domain.messages import code_effects
+from blotter.domain.times import daily
 from blotter.records import frozen
 
 
@@ -32,6 +33,7 @@ class Settings:
     precautions: dict[str, float] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # error code -> info / warning / keeps / fatal
     stuck: dict[str, float] = field(default_factory=dict)  # pending / presubmitted -> seconds (0: off)
+    tws: dict[str, str] = field(default_factory=dict)  # restart -> "HH:MM", TWS's daily auto-restart
     demo: bool = False
     headless: bool = False
 
@@ -90,6 +92,10 @@ def merge(settings: Settings, values: dict[str, Any], where: str) -> Settings:
     for name, seconds in changes.get("stuck", {}).items():
         if name not in ("pending", "presubmitted") or not isinstance(seconds, (int, float)) or seconds < 0:
             raise ConfigError(f"{where}: [stuck] {name} = {seconds!r}: say pending or presubmitted = seconds (0: off)")
+    for name, value in changes.get("tws", {}).items():
+        if name != "restart" or not isinstance(value, str) or daily(value) is None:
+            raise ConfigError(f"{where}: [tws] {name} = {value!r}: say restart = \"HH:MM\" "
+                              "(TWS's daily auto-restart, local time)")
     result = replace(settings, **changes)
     if not 0 < result.port < 65536:
         raise ConfigError(f"{where}: port {result.port} is not a TCP port")

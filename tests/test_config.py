@@ -1,4 +1,4 @@
-"""The config file's [errors] table: what a TWS code does to an order, refused whole if an entry is bad."""
+"""The config file's tables ([errors], [stuck], [tws]): read as said, refused whole if an entry is bad."""
 
 from __future__ import annotations
 
@@ -31,3 +31,18 @@ def test_a_bad_stuck_entry_is_one_line_and_exit_2(tmp_path, capsys):
     assert main(["--config", str(path), "--headless"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "[stuck] pending = -1" in err
+
+
+def test_the_restart_time_of_tws_is_read(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[tws]\nrestart = "23:45"\n', encoding="utf-8")
+    assert load(path).tws == {"restart": "23:45"}
+
+
+@pytest.mark.parametrize("table", ['restart = "25:00"', 'restart = 2345', 'reboot = "23:45"'])
+def test_a_bad_tws_entry_is_one_line_and_exit_2(tmp_path, capsys, table):
+    path = tmp_path / "config.toml"
+    path.write_text(f"[tws]\n{table}\n", encoding="utf-8")
+    assert main(["--config", str(path), "--headless"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and '[tws]' in err and 'restart = "HH:MM"' in err

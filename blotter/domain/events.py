@@ -245,6 +245,7 @@ class Connection:
     client_id: int = 0
     server_version: int = 0
     at: float = 0.0
+    retry_at: float = 0.0  # LOST: when the session tries again (0: not waiting to)
 
 
 @frozen

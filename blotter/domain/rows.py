@@ -115,6 +115,8 @@ class ConnectionInfo:
     server_version: int = 0
     since: float = 0.0
     resynced: bool = False
+    down_since: float = 0.0  # when the socket to TWS was lost (or first tried), while it is not back
+    retry_at: float = 0.0  # when the session tries again, while it waits to
 
 
 @frozen(slots=True)

@@ -17,6 +17,7 @@ from blotter.domain.events import (
     Commission, CompletedOrder, ConnState, Connection, ContractRef, Event, Execution, OpenOrder, OrderBound,
     OrderFields, OrderSent, Refused, Resynced, StatusUpdate, TwsMessage,
 )
+from blotter.domain.gap import Gap, summary
 from blotter.domain.keys import NO_ID, OrderKey, known_order_id
 from blotter.domain.ledger import Ledger
 from blotter.domain.messages import Effect, Severity, effect, severity
@@ -28,6 +29,8 @@ from blotter.domain.stuck import Stuck, limits
 _STATUS = 5  # where OrderState.view puts the status (OrderRow's field after the key)
 _view = attrgetter(*(f.name for f in fields(OrderRow)[1:-1]))  # a row's OrderState.view: all but key and updated
 _KEEPS_RESYNC = (ConnState.TWS_IB_LOST, ConnState.TWS_IB_RESTORED)  # the socket stayed up
+_UP = (ConnState.CONNECTED, *_KEEPS_RESYNC)
+_DOWN = (ConnState.LOST, ConnState.CONNECTING)  # not STOPPED: the trader stopped it, nothing to tell after
 
 
 class Store:
@@ -59,6 +62,8 @@ class Store:
         self._sent: dict[str, int] = {}  # requests this blotter sent today, by kind
         self._seen_sent: set[OrderSent] = set()
         self._unconfirmed = False
+        self._gap: Gap | None = None  # the connection was lost: what was known then, until the resync after
+        self._gap_closed: tuple[Gap, float] | None = None  # a resync ended a gap: (it, when TWS was back)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -342,20 +347,48 @@ class Store:
             self._connections += 1
             self._connection = ConnectionInfo(ev.state, ev.detail, ev.host, ev.port, ev.client_id,
                                               ev.server_version, ev.at, False)
-        else:
-            self._connection = ConnectionInfo(
-                ev.state, ev.detail, ev.host or old.host, ev.port or old.port, ev.client_id or old.client_id,
-                ev.server_version or old.server_version, ev.at, old.resynced and ev.state in _KEEPS_RESYNC)
+            return
+        down = ev.state in _DOWN
+        if down and old.state in _UP and self._gap is None:
+            working = tuple(key for key, row in self._shown.items() if row.status.working)
+            self._gap = Gap(ev.at, self._ledger.count(), working)
+        self._connection = ConnectionInfo(
+            ev.state, ev.detail, ev.host or old.host, ev.port or old.port, ev.client_id or old.client_id,
+            ev.server_version or old.server_version, ev.at, old.resynced and ev.state in _KEEPS_RESYNC,
+            (old.down_since or ev.at) if down and (old.down_since or ev.state is ConnState.LOST) else 0.0,
+            ev.retry_at)
 
     def _on_resynced(self, ev: Resynced) -> None:
         self._now = ev.at or self._now
-        self._reconcile()
+        stale = self._reconcile()
+        if self._gap is not None:
+            self._gap_closed = self._gap, self._connection.since  # said once the batch's fills are counted
+            self._gap = None
+        elif stale:
+            self._message(MessageRow(self._now, NO_ID, 0, f"reconciled {stale} order(s) shown working that TWS "
+                                     "reported neither open nor completed after the reconnect: now done, "
+                                     "as Unreported", Severity.WARNING))
         self._unconfirmed = False
         old = self._connection
         self._connection = ConnectionInfo(old.state, old.detail, old.host, old.port, old.client_id,
                                           old.server_version, old.since, True)
 
-    def _reconcile(self) -> None:
+    def _gap_found(self, gap: Gap, back: float) -> None:
+        """One row: the fills that arrived since the connection was lost, and the orders that ended."""
+        fills = [self._ledger.row_at(i) for i in range(gap.fills, self._ledger.count())]
+        ended, serious = [], False
+        for key in gap.working:
+            state = self._orders.get(key)
+            status = self._status_of(state) if state is not None else None
+            if status is not None and status.done:
+                assert state is not None
+                who = f"#{state.order_id}" if state.order_id else f"perm {state.perm_id}"
+                ended.append(f"{who} {state.contract.display} {status.value}")
+                serious = serious or status is OrderStatus.UNREPORTED
+        self._message(MessageRow(self._now, NO_ID, 0, summary(gap.since, back, fills, ended),
+                                 Severity.WARNING if serious else Severity.INFO))
+
+    def _reconcile(self) -> int:
         """After a full resync: an order shown working that TWS reported neither open nor completed since
         it connected is done, as unreported (its fills kept), and its ids are free for a new order."""
         now_in, mine, stale = self._connections, self._client_id, 0
@@ -367,10 +400,7 @@ class Store:
                 self._book.forget_ids(state)
                 self._touch(state.key)
                 stale += 1
-        if stale:
-            self._message(MessageRow(self._now, NO_ID, 0, f"reconciled {stale} order(s) shown working that TWS "
-                                     "reported neither open nor completed after the reconnect: now done, "
-                                     "as Unreported", Severity.WARNING))
+        return stale
 
     def unreported(self, key: OrderKey) -> tuple[float, str] | None:
         """(when TWS last reported it, its last status) of an order a resync found gone; None if not so."""
@@ -410,6 +440,9 @@ class Store:
             self._working += view[_STATUS].working
             shown[key] = OrderRow(key, *view, when)
         fills_added, fills_updated, totals_changed = self._ledger.flush()
+        if self._gap_closed is not None:
+            self._gap_found(*self._gap_closed)
+            self._gap_closed = None
         changes = Changes(
             tuple(added), tuple(updated), tuple(removed), tuple(self._rekeyed), fills_added,
             fills_updated, tuple(self._new_messages), totals_changed,

@@ -27,6 +27,7 @@ log = logging.getLogger("blotter.ib")
 
 DUPLICATE_ORDER_ID = 103
 CLIENT_ID_IN_USE = 326
+CONNECT_FAIL = 502
 LOOKUP_FAILED = frozenset({200, 321})  # no security definition; the request did not validate
 TWS_IB_LOST, TWS_IB_RESTORED_LOST, TWS_IB_RESTORED_KEPT = 1100, 1101, 1102
 
@@ -40,7 +41,7 @@ class SessionConfig:
     rate: int = 50  # messages per second to TWS, at most
     connect_timeout: float = 5.0
     backoff_initial: float = 1.0
-    backoff_max: float = 30.0
+    backoff_max: float = 10.0  # loopback connects cost nothing: back within seconds of TWS
     resync_timeout: float = 30.0
 
 
@@ -68,6 +69,7 @@ class Session:
         self._req_ids = iter(range(10_000, 1 << 31))
         self._fatal = ""
         self._ready = False
+        self._unreachable_told = False  # TWS's 502 "Couldn't connect" was passed on in this outage
         self._runner: threading.Thread | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -118,6 +120,7 @@ class Session:
                                         f"start the API session within {cfg.connect_timeout:g}s")
         self.server_version = client.serverVersion()
         self.connections += 1
+        self._unreachable_told = False
         self._set_state(ev.ConnState.CONNECTED, f"server version {self.server_version}")
         self._runner = runner
 
@@ -142,8 +145,7 @@ class Session:
                     if self._fatal:
                         self._set_state(ev.ConnState.STOPPED, str(exc))
                         return
-                    self._set_state(ev.ConnState.LOST, f"{exc}; retrying in {delay:.0f}s")
-                    self._stop.wait(delay * self.rng.uniform(0.8, 1.2))
+                    self._wait_to_retry(str(exc), delay)
                     delay = min(delay * 2, self.config.backoff_max)
                     continue
             connected = False
@@ -153,8 +155,12 @@ class Session:
             if self._stop.is_set():
                 return
             delay = self.config.backoff_initial  # a fresh loss starts the backoff over
-            self._set_state(ev.ConnState.LOST, "connection to TWS lost; reconnecting")
-            self._stop.wait(delay * self.rng.uniform(0.8, 1.2))
+            self._wait_to_retry("connection to TWS lost", delay)
+
+    def _wait_to_retry(self, why: str, delay: float) -> None:
+        wait = delay * self.rng.uniform(0.8, 1.2)
+        self._set_state(ev.ConnState.LOST, why, retry_at=self.clock() + wait)
+        self._stop.wait(wait)
 
     def _resync(self) -> None:
         """After every (re)connect: open orders, then completed orders, then executions."""
@@ -191,7 +197,12 @@ class Session:
 
     def _observe(self, event: ev.Event) -> None:
         """On the ibapi thread: note what the session itself needs, then pass the event on."""
-        self.last_received = self.clock()
+        if isinstance(event, ev.TwsMessage) and event.code == CONNECT_FAIL and event.id == -1:
+            if self._unreachable_told:
+                return  # the status line counts the retries down; the messages pane has it once an outage
+            self._unreachable_told = True  # and it is ibapi's word, not something TWS sent: no last_received
+        else:
+            self.last_received = self.clock()
         if isinstance(event, ev.NextValidId):
             with self._cond:
                 self._next_id = max(self._next_id, event.order_id)
@@ -229,11 +240,11 @@ class Session:
             if msg.code == TWS_IB_RESTORED_LOST:
                 threading.Thread(target=self._resync, name="blotter-resync", daemon=True).start()
 
-    def _set_state(self, state: ev.ConnState, detail: str = "") -> None:
+    def _set_state(self, state: ev.ConnState, detail: str = "", retry_at: float = 0.0) -> None:
         self.state = state
         cfg = self.config
         self.sink(ev.Connection(state, detail, cfg.host, cfg.port, cfg.client_id, self.server_version,
-                                self.clock()))
+                                self.clock(), retry_at))
 
     def _connected(self) -> bool:
         client = self.client

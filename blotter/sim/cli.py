@@ -39,6 +39,13 @@ def parser() -> argparse.ArgumentParser:
                    help="drop every client connection every SECONDS (orders and fills are kept)")
     p.add_argument("--refuse-for", type=_positive, default=0.0, metavar="SECONDS",
                    help="with --drop-every: then refuse connections this long, as a TWS restart does")
+    p.add_argument("--restart-at", default="", metavar="HH:MM",
+                   help="TWS's daily auto-restart at this local time: connections dropped, then refused "
+                        "--restart-for seconds; DAY orders end, GTC orders and the day's executions stay")
+    p.add_argument("--restart-every", type=_positive, default=0.0, metavar="SECONDS",
+                   help="the same restart every SECONDS (to watch one without waiting for the night)")
+    p.add_argument("--restart-for", type=_positive, default=30.0, metavar="SECONDS",
+                   help="how long a restart refuses connections (default 30)")
     p.add_argument("--repeat-status", type=int, default=0, metavar="N", help="send every orderStatus N more times")
     p.add_argument("--reject-every", type=int, default=0, metavar="N", help="reject every Nth order or modify (201)")
     p.add_argument("--correct-every", type=int, default=0, metavar="N",
@@ -72,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     config = SimConfig(
         host=args.host, port=args.port, seed=args.seed, accounts=tuple(args.account or ["DU1234567"]),
         record=args.record, drop_every=args.drop_every, refuse_for=args.refuse_for,
+        restart_at=args.restart_at, restart_every=args.restart_every, restart_for=args.restart_for,
         repeat_status=args.repeat_status, reject_every=args.reject_every, correct_every=args.correct_every,
         scenario=args.scenario, flood_fills=args.fills, flood_after=args.flood_after,
         master_client_id=args.master_client_id, rate_limit=args.rate_limit, delay=args.delay,

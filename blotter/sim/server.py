@@ -20,7 +20,7 @@ from blotter.sim import encode_market as em
 from blotter.sim import encode_orders as eo
 from blotter.sim import errors, instruments, portfolio
 from blotter.sim import requests as rq
-from blotter.sim import versions
+from blotter.sim import restart, versions
 from blotter.sim.engine import (
     BoundNotice, Broker, CommissionNotice, ErrorNotice, FillNotice, Notice, OrderNotice,
 )
@@ -61,6 +61,9 @@ class SimConfig:
     allow_remote: bool = False
     drop_every: float = 0.0  # drop every connection every N seconds
     refuse_for: float = 0.0  # ...and then refuse connections this long (a TWS restart)
+    restart_at: str = ""  # "HH:MM" local time: TWS's daily auto-restart (see daily_restart)
+    restart_every: float = 0.0  # ...or one every N seconds (demos and soak runs)
+    restart_for: float = 30.0  # seconds connections are refused during a restart
     repeat_status: int = 0
     reject_every: int = 0
     correct_every: int = 0
@@ -91,6 +94,8 @@ class SimServer:
         if not versions.MIN_SUPPORTED <= self.config.max_version <= versions.MAX_SUPPORTED:
             raise ValueError(f"max_version must be within {versions.MIN_SUPPORTED}..{versions.MAX_SUPPORTED}, "
                              f"not {self.config.max_version}")
+        if self.config.restart_at and restart.daily_time(self.config.restart_at) is None:
+            raise ValueError(f"restart_at must be HH:MM (00:00-23:59), not {self.config.restart_at!r}")
         if self.config.flood_after not in FLOOD_AFTER:
             raise ValueError(f"flood_after must be one of {', '.join(FLOOD_AFTER)}, not {self.config.flood_after!r}")
         self.clock = self.config.clock or SimClock.real()
@@ -127,6 +132,8 @@ class SimServer:
             self._tasks.append(asyncio.create_task(self._run_market()))
         if self.config.drop_every > 0:
             self._tasks.append(asyncio.create_task(self._drop_loop(self.config.drop_every)))
+        if self.config.restart_at or self.config.restart_every > 0:
+            self._tasks.append(asyncio.create_task(self._restart_loop()))
         if self.config.scenario == "demo":
             from blotter.sim.scenarios import start_demo
             self._send_all(start_demo(self))
@@ -611,6 +618,28 @@ class SimServer:
         assert self.loop is not None
         self.loop.call_soon_threadsafe(
             lambda: self.loop.call_later(seconds, lambda: asyncio.ensure_future(self._relisten())))
+
+    def daily_restart(self, down_for: float | None = None) -> None:
+        """TWS's daily auto-restart: every connection dropped, connects refused for `down_for` seconds of
+        real time (None: until `accept`), the day's DAY orders ended. GTC orders keep working with their
+        perm ids, the order id sequence goes on, and fills while it is down are reported by executions."""
+        self.call(self._restart)
+        if down_for is not None:
+            assert self.loop is not None
+            self.loop.call_soon_threadsafe(
+                lambda: self.loop.call_later(down_for, lambda: asyncio.ensure_future(self._relisten())))
+
+    def _restart(self) -> None:
+        self._go_down("TWS daily restart")
+        self._send_all(self.broker.end_of_day())  # to nobody: a client learns it from completed orders
+
+    async def _restart_loop(self) -> None:
+        while True:
+            await asyncio.sleep(restart.until_next(self.config.restart_at, self.config.restart_every))
+            log.info("daily restart: refusing connections for %gs", self.config.restart_for)
+            self._restart()
+            await asyncio.sleep(self.config.restart_for)
+            await self._relisten()
 
     async def _relisten(self) -> None:
         if self._server is None:

@@ -37,6 +37,7 @@ from blotter.domain.rows import Changes, OrderRow
 from blotter.domain.store import Store
 from blotter.domain.stuck import limits as stuck_limits
 from blotter.domain.text import order_line
+from blotter.domain.times import daily, seconds_to
 from blotter.ui import theme as themes
 from blotter.ui.bindings import KEYS, app_bindings, escape_then_key, keymap
 from blotter.ui.dialogs import ConfirmCancel, ConfirmCancelAll, Help
@@ -134,7 +135,7 @@ class BlotterApp(App[int]):
         # keys the config file binds (an alt+letter among them stays one key: see escape_then_key)
         self._remapped = {k.strip() for keys in keymap(settings.keys)[0].values() for k in keys.split(",")}
         self.causes: dict[tuple[str, int], str] = {}  # (request kind, order id) -> the user action behind it
-        self._live_typed = False  # the LIVE word was typed for the transmit being sent now
+        self._confirmed: list[str] = []  # what the trader confirmed for the transmit being sent now
         self.live_confirmed = False  # typed once this session: not asked again
         self.commands = Audited(commands, self.causes, self._cause_extra)
         self.events = events
@@ -172,7 +173,7 @@ class BlotterApp(App[int]):
         yield StatusLine(self.commands, lambda: (self.live_store or self.store).connection, self.style_of,
                          self.clock, demo=self.demo, read_only=s.read_only, host=s.host, port=s.port,
                          client_id=s.client_id, non_loopback=s.host not in ("127.0.0.1", "localhost", "::1"),
-                         note=self.journal_note)
+                         note=self.journal_note, restart=s.tws.get("restart", ""))
         with Vertical(id="main"):
             yield from self._panes_of(self.store)
         yield KeyBar()
@@ -246,8 +247,8 @@ class BlotterApp(App[int]):
             self.notify(text, severity="error" if severity == "error" else "warning", timeout=15)
 
     def _cause_extra(self) -> str:
-        typed, self._live_typed = self._live_typed, False
-        return "LIVE typed" if typed else ""
+        confirmed, self._confirmed = self._confirmed, []
+        return ", ".join(confirmed)
 
     def _day_store(self, day: str) -> Store:
         archive = self.archive()
@@ -456,6 +457,14 @@ class BlotterApp(App[int]):
             return "no working orders"
         return None
 
+    def restart_in(self) -> float | None:
+        """Seconds to TWS's daily restart ([tws] restart) when a minute away or less, else None."""
+        at = daily(self.settings.tws.get("restart", ""))
+        if at is None:
+            return None
+        left = seconds_to(at, self.clock())
+        return left if left <= 60 else None
+
     def live_accounts(self) -> list[str]:
         """The accounts TWS said are real money (not DU... paper accounts)."""
         return [a for a in self.commands.accounts if not a.startswith("DU")]
@@ -465,7 +474,12 @@ class BlotterApp(App[int]):
         return self.settings.confirm_live and not self.live_confirmed and bool(self.live_accounts())
 
     def live_word_typed(self) -> None:
-        self.live_confirmed = self._live_typed = True
+        self.live_confirmed = True
+        self._confirmed.append("LIVE typed")
+
+    def restart_confirmed(self) -> None:
+        """The trader said yes to a transmit in the minute before TWS's daily restart."""
+        self._confirmed.append("sent as TWS restarts")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in WALKING:

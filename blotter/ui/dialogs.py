@@ -1,4 +1,4 @@
-"""Small modal screens: confirm a cancel, confirm cancel-all by typing, and the help.
+"""Small modal screens: confirm (a cancel, a transmit as TWS restarts), cancel-all by typing, the help.
 
 A confirmed cancel is sent from the key's own handler, before the dialog closes: Textual would hand a
 dismissed screen's result to its callback only after closing it (a message later, behind the work of
@@ -20,27 +20,33 @@ from blotter.ui.bindings import KEYS
 CANCEL_ALL_WORD = "CANCEL"
 
 
-class ConfirmCancel(ModalScreen[bool]):
-    """y / Enter sends the cancel; n / Esc leaves the order alone."""
+class Confirm(ModalScreen[bool]):
+    """y / Enter: yes (`send` is called first); n / Esc: no."""
 
-    BINDINGS = [Binding("y,enter", "answer(True)", "Cancel the order"),
-                Binding("n,escape", "answer(False)", "Keep it")]
+    BINDINGS = [Binding("y,enter", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
 
-    def __init__(self, description: str, send: Callable[[], None]) -> None:
+    def __init__(self, title: str, description: str, send: Callable[[], None], yes: str, no: str) -> None:
         super().__init__(classes="dialog")
-        self.description = description
+        self.title_text, self.description, self.yes, self.no = title, description, yes, no
         self.send = send  # called on y / Enter, before the dialog closes
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="box"):
-            yield Label("Cancel this order?", classes="title")
-            yield Static(self.description, classes="body", markup=False)  # the order as TWS named it
-            yield Static("y / Enter: send the cancel    n / Esc: keep it", classes="keys")
+            yield Label(self.title_text, classes="title")
+            yield Static(self.description, classes="body", markup=False)  # TWS's names, not markup
+            yield Static(f"y / Enter: {self.yes}    n / Esc: {self.no}", classes="keys")
 
     def action_answer(self, yes: bool) -> None:
         if yes:
             self.send()
         self.dismiss(yes)
+
+
+class ConfirmCancel(Confirm):
+    """The cancel of one order, named as its row names it."""
+
+    def __init__(self, description: str, send: Callable[[], None]) -> None:
+        super().__init__("Cancel this order?", description, send, "send the cancel", "keep it")
 
 
 class ConfirmCancelAll(ModalScreen[bool]):

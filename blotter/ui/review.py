@@ -18,11 +18,17 @@ from blotter.domain.rows import Changes, OrderRow
 from blotter.domain.text import money, qty
 from blotter.domain.ticket import ContractRules, OrderRequest
 from blotter.domain.validation import Verdict
+from blotter.ui.dialogs import Confirm
 
 if TYPE_CHECKING:
     from blotter.ui.app import BlotterApp
 
 LIVE_WORD = "LIVE"
+
+
+def restart_warning(seconds: float) -> str:
+    return (f"TWS's daily restart is {seconds:.0f} s away: the order may reach TWS and the connection drop "
+            "before TWS answers (the blotter resyncs once TWS is back)")
 
 
 class ConfirmLive(ModalScreen[bool]):
@@ -65,6 +71,7 @@ class Review(ModalScreen[bool]):
         self.blotter, self.request, self.contract, self.rules = app, request, contract, rules
         self.verdict, self.row, self.quote = verdict, row, quote
         self.what_if_id: int | None = None
+        self.restart_confirmed = False  # the trader said yes to transmitting in the minute before TWS restarts
 
     def compose(self) -> ComposeResult:
         r = self.request
@@ -78,6 +85,9 @@ class Review(ModalScreen[bool]):
             if self.verdict.warnings:
                 yield Static("\n".join(f"[$warning]! {escape(w.message)}[/]" for w in self.verdict.warnings),
                              id="warnings")
+            restart = self.blotter.restart_in()
+            if restart is not None:
+                yield Static(f"[$warning]! {restart_warning(restart)}[/]", id="restart")
             yield Static("TWS preview: asking…", id="what-if")
             confirm = "confirm the warnings above and transmit" if self.verdict.warnings else "transmit"
             yield Static(f"Enter: {confirm} · Esc: back to the ticket (nothing sent)", classes="keys")
@@ -127,10 +137,21 @@ class Review(ModalScreen[bool]):
         if reason is not None:
             self.notify(f"not sent: {reason}", severity="error")
             return
+        restart = self.blotter.restart_in()
+        if restart is not None and not self.restart_confirmed:
+            self.app.push_screen(Confirm("Transmit as TWS restarts?", restart_warning(restart), lambda: None,
+                                         "transmit anyway", "back to the review (nothing sent)"),
+                                 self._restart_answered)
+            return
         if self.blotter.needs_live_confirmation():
             self.app.push_screen(ConfirmLive(self.blotter.live_accounts()), self._live_answered)
             return
         self._send()
+
+    def _restart_answered(self, yes: bool | None) -> None:
+        if yes:
+            self.restart_confirmed = True
+            self.action_transmit()
 
     def _live_answered(self, yes: bool | None) -> None:
         if yes:
@@ -138,6 +159,8 @@ class Review(ModalScreen[bool]):
             self.action_transmit()
 
     def _send(self) -> None:
+        if self.restart_confirmed:
+            self.blotter.restart_confirmed()  # said in the journal's record of the request
         fields = self.request.to_fields()
         if self.row is not None:
             self.blotter.commands.modify(self.row.order_id, self.row.contract, fields)

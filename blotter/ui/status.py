@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from math import ceil
 from typing import Callable
 
 NO_NOTE: Callable[[], tuple[str, str]] = lambda: ("", "")
@@ -12,6 +13,8 @@ from textual.widget import Widget
 
 from blotter.domain.commands import Commands
 from blotter.domain.events import ConnState
+from blotter.domain.gap import duration
+from blotter.domain.times import daily, seconds_since, seconds_to
 from blotter.domain.rows import ConnectionInfo
 
 GOOD = (ConnState.CONNECTED, ConnState.TWS_IB_RESTORED)
@@ -24,12 +27,14 @@ class StatusLine(Widget):
 
     def __init__(self, commands: Commands, info: Callable[[], ConnectionInfo], style_of: Callable[[str], Style],
                  clock: Callable[[], float], *, demo: bool, read_only: bool, host: str, port: int,
-                 client_id: int, non_loopback: bool, note: Callable[[], tuple[str, str]] = NO_NOTE) -> None:
+                 client_id: int, non_loopback: bool, note: Callable[[], tuple[str, str]] = NO_NOTE,
+                 restart: str = "") -> None:
         super().__init__(id="status")
         self.commands, self.info, self.style_of, self.clock = commands, info, style_of, clock
         self.demo, self.read_only, self.where, self.client_id = demo, read_only, f"{host}:{port}", client_id
         self.non_loopback = non_loopback
         self.note = note  # the journal's word: (text, theme meaning), e.g. ("journal: unconfirmed", ...)
+        self.restart = daily(restart) if restart else None  # [tws] restart: an outage then is TWS's
 
     def on_mount(self) -> None:
         self.set_interval(0.5, self.refresh)
@@ -43,6 +48,9 @@ class StatusLine(Widget):
         last = self.commands.last_received
         if last:
             text.append(f"{_age(self.clock() - last)} ago ", self.style_of("muted"))
+        outage = self._outage(info) if state is not None and state not in GOOD else ""
+        if outage:  # before the badges: at 80 columns what matters while down is why and for how long
+            text.append(f" {outage} ", self.style_of("state-bad"))
         accounts = self.commands.accounts
         for badge, meaning, shown in (
             ("DEMO", "badge-demo", self.demo),
@@ -64,9 +72,26 @@ class StatusLine(Widget):
         if accounts:
             parts.append(",".join(accounts))
         text.append(" · ".join(parts))
-        if info.detail and state is not None and state not in GOOD:
-            text.append(f" · {info.detail}", self.style_of("state-bad"))
         return text
+
+    def _outage(self, info: ConnectionInfo) -> str:
+        """`TWS daily restart (23:45) · down 1m 05s · retry in 12s · connection to TWS lost`."""
+        outage = []  # why last: a refused connect's reason is long, and the line ends where the screen does
+        if info.down_since:
+            if self.restart is not None and _restarting(self.restart, info.down_since):
+                outage.append(f"TWS daily restart ({self.restart[0]:02d}:{self.restart[1]:02d})")
+            outage.append(f"down {duration(self.clock() - info.down_since)}")
+        wait = info.retry_at - self.clock()
+        if wait > 0:
+            outage.append(f"retry in {duration(ceil(wait))}")
+        if info.detail:
+            outage.append(info.detail)
+        return " · ".join(outage)
+
+
+def _restarting(at: tuple[int, int], down_since: float) -> bool:
+    """Lost within a minute before the configured restart time, or in the quarter hour after it."""
+    return seconds_to(at, down_since) <= 60 or seconds_since(at, down_since) <= 15 * 60
 
 
 def _age(seconds: float) -> str:

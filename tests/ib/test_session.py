@@ -87,6 +87,18 @@ def test_orders_are_refused_while_disconnected_and_nothing_is_sent(session, sim)
     assert s.place(AAPL, lmt("BUY", 100, 100.0)) is not None
 
 
+def test_an_outage_retries_with_a_countdown_and_tells_couldnt_connect_once(session, sim):
+    s, events = session(client_id=1, backoff_initial=0.01)
+    events.wait(ev.Resynced)
+    sim.daily_restart()
+    refused = events.wait(ev.Connection, lambda e: e.state is ev.ConnState.LOST and "cannot connect" in e.detail,
+                          count=3)
+    assert all(e.retry_at > e.at for e in refused), "each wait says when the next try is"
+    sim.accept()
+    events.wait(ev.Resynced, count=2)
+    assert len([m for m in events.of(ev.TwsMessage) if m.code == 502]) == 1, "502 once, not once a retry"
+
+
 def test_500_cancels_all_arrive_never_more_than_50_in_a_second(session, sim):
     s, events = session(client_id=1)
     events.wait(ev.Resynced)

@@ -72,6 +72,7 @@ def test_help(snap_compare, world):
 
 
 def test_disconnected(snap_compare, world):
+    import random
     from dataclasses import replace
 
     from blotter.domain.events import ConnState
@@ -79,6 +80,7 @@ def test_disconnected(snap_compare, world):
     async def run(pilot):
         await settle(pilot)
         world.session.config = replace(world.session.config, backoff_initial=3600.0)  # stay down for the picture
+        world.session.rng = random.Random(1)  # the same retry countdown on every run
         world.sim.drop_all()
         await settle(pilot, lambda app: app.store.connection.state is ConnState.LOST, resynced=False)
     assert snap_compare(world.app(), terminal_size=SIZE, run_before=run)
