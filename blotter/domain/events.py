@@ -225,6 +225,53 @@ class Tick:
     value: float
 
 
+@frozen(slots=True)
+class Position:
+    """reqPositions: an account's position in a contract (0 once closed today), its cost per contract."""
+
+    account: str
+    contract: ContractRef
+    position: Decimal
+    avg_cost: float  # TWS's avgCost: per contract, the multiplier included
+    received: float = 0.0
+
+
+@frozen(slots=True)
+class PositionPnL:
+    """pnlSingle: a position's P&L and market value, about once a second (None: TWS sent none)."""
+
+    account: str
+    con_id: int
+    position: Decimal
+    daily: float | None
+    unrealized: float | None
+    realized: float | None
+    value: float | None
+    received: float = 0.0
+
+
+@frozen
+class AccountPnL:
+    """pnl: an account's P&L, about once a second (None: TWS sent none)."""
+
+    account: str
+    daily: float | None
+    unrealized: float | None
+    realized: float | None
+    received: float = 0.0
+
+
+@frozen
+class AccountValue:
+    """accountSummary: one tag of an account (NetLiquidation, BuyingPower, ExcessLiquidity...)."""
+
+    account: str
+    tag: str
+    value: str
+    currency: str
+    received: float = 0.0
+
+
 class ConnState(Enum):
     CONNECTING = "connecting"
     CONNECTED = "connected"

@@ -137,8 +137,10 @@ class Changes:
     totals_changed: bool = False
     connection_changed: bool = False
     what_if: tuple[int, ...] = ()  # order ids with a new what-if preview
+    positions: tuple[tuple[str, int], ...] = ()  # (account, con id) of positions added or changed
+    accounts_changed: bool = False  # an account's values or P&L
 
     def __bool__(self) -> bool:
         return bool(self.orders_added or self.orders_updated or self.orders_removed or self.fills_added
                     or self.fills_updated or self.messages or self.totals_changed or self.connection_changed
-                    or self.what_if)
+                    or self.what_if or self.positions or self.accounts_changed)

@@ -14,10 +14,12 @@ from operator import attrgetter
 from typing import Callable, Iterable
 
 from blotter.domain.events import (
-    Commission, CompletedOrder, ConnState, Connection, ContractRef, Event, Execution, OpenOrder, OrderBound,
-    OrderFields, OrderSent, Refused, Resynced, StatusUpdate, TwsMessage,
+    AccountPnL, AccountValue, Commission, CompletedOrder, ConnState, Connection, ContractRef, EndOf, Event,
+    Execution, OpenOrder, OrderBound, OrderFields, OrderSent, Position, PositionPnL, Refused, Resynced,
+    StatusUpdate, TwsMessage,
 )
 from blotter.domain.gap import Gap, summary
+from blotter.domain.holdings import AccountRow, Holdings, PositionKey, PositionRow
 from blotter.domain.keys import NO_ID, OrderKey, known_order_id
 from blotter.domain.ledger import Ledger
 from blotter.domain.messages import Effect, Severity, effect, severity
@@ -36,7 +38,8 @@ _DOWN = (ConnState.LOST, ConnState.CONNECTING)  # not STOPPED: the trader stoppe
 class Store:
     """Everything the blotter shows, fed only by Store.apply (on the UI thread).
 
-    Events no row shows (ticks, contract details, next valid id, accounts, EndOf) are ignored here.
+    Events no row shows (ticks, contract details, next valid id, accounts, EndOf but that of the
+    positions) are ignored here.
     """
 
     def __init__(self, effects: dict[int, Effect] | None = None,
@@ -49,6 +52,7 @@ class Store:
         self._shown: dict[OrderKey, OrderRow] = {}  # key -> the row the UI was last told
         self._working = 0  # how many of _shown are working
         self._ledger = Ledger()  # fills, commissions, per-order sums, day totals
+        self._holdings = Holdings()  # positions and account lines, as TWS reports them
         self._messages: list[MessageRow] = []
         self._what_if: dict[int, OpenOrder] = {}
         self._connection = ConnectionInfo()
@@ -125,6 +129,17 @@ class Store:
 
     def message_at(self, index: int) -> MessageRow:
         return self._messages[index]
+
+    def positions(self) -> list[PositionRow]:
+        """Every position TWS reported (closed ones today at 0), first reported first."""
+        return self._holdings.rows()
+
+    def position(self, key: PositionKey) -> PositionRow | None:
+        return self._holdings.row(key)
+
+    def accounts(self) -> list[AccountRow]:
+        """Each account's line (net liquidation, buying power, P&L), by account id."""
+        return self._holdings.accounts()
 
     def totals_by_symbol(self) -> dict[str, Totals]:
         return self._ledger.by_symbol()
@@ -329,6 +344,13 @@ class Store:
             state.sent_cancel()
         self._touch(key)
 
+    def _on_position(self, ev: Position) -> None:
+        self._holdings.position(ev, self._connections)
+
+    def _on_end(self, ev: EndOf) -> None:
+        if ev.what == "positions":
+            self._holdings.ended(self._connections)
+
     def _status_of(self, state: OrderState) -> OrderStatus:
         tally = self._ledger.tally(state.key)
         return state.status(tally.shares if tally is not None else ZERO)
@@ -440,13 +462,14 @@ class Store:
             self._working += view[_STATUS].working
             shown[key] = OrderRow(key, *view, when)
         fills_added, fills_updated, totals_changed = self._ledger.flush()
+        positions, accounts_changed = self._holdings.flush()
         if self._gap_closed is not None:
             self._gap_found(*self._gap_closed)
             self._gap_closed = None
         changes = Changes(
             tuple(added), tuple(updated), tuple(removed), tuple(self._rekeyed), fills_added,
             fills_updated, tuple(self._new_messages), totals_changed,
-            self._connection != connection, tuple(self._new_what_if),
+            self._connection != connection, tuple(self._new_what_if), positions, accounts_changed,
         )
         self._dirty, self._new_what_if = {}, {}
         self._gone, self._rekeyed, self._new_messages = [], [], []
@@ -464,5 +487,8 @@ _HANDLERS: dict[type, Callable[[Store, object], None]] = {
     OpenOrder: Store._on_open_order, StatusUpdate: Store._on_status, CompletedOrder: Store._on_completed,
     OrderBound: Store._on_bound, Execution: Store._on_execution, Commission: Store._on_commission,
     TwsMessage: Store._on_message, OrderSent: Store._on_sent, Refused: Store._on_refused,
-    Connection: Store._on_connection, Resynced: Store._on_resynced,
+    Connection: Store._on_connection, Resynced: Store._on_resynced, EndOf: Store._on_end,
+    Position: Store._on_position, PositionPnL: lambda store, ev: store._holdings.pnl(ev),
+    AccountPnL: lambda store, ev: store._holdings.account_pnl(ev),
+    AccountValue: lambda store, ev: store._holdings.account_value(ev),
 }

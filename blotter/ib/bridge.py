@@ -37,6 +37,7 @@ class Bridge(Vetting, EWrapper):
         super().__init__()
         self.put = put
         self.clock = clock
+        self.pnl_of: dict[int, tuple[str, int]] = {}  # P&L request id -> (account, con id; 0: the account's)
 
     # -- orders -----------------------------------------------------------------------------
 
@@ -76,6 +77,35 @@ class Bridge(Vetting, EWrapper):
     def commissionAndFeesReport(self, commissionAndFeesReport: CommissionAndFeesReport) -> None:
         r = commissionAndFeesReport
         self.put(commission_event(r, r.realizedPNL, self.clock()))
+
+    # -- positions and accounts -------------------------------------------------------------
+
+    def position(self, account: str, contract: Contract, position: Decimal, avgCost: float) -> None:
+        self.put(ev.Position(account, convert.contract_ref(contract), convert.quantity(position),
+                             convert.price(avgCost) or 0.0, self.clock()))
+
+    def positionEnd(self) -> None:
+        self.put(ev.EndOf("positions"))
+
+    def pnl(self, reqId: int, dailyPnL: float, unrealizedPnL: float, realizedPnL: float) -> None:
+        account, _ = self.pnl_of.get(reqId, ("", 0))
+        if account:
+            self.put(ev.AccountPnL(account, convert.price(dailyPnL), convert.price(unrealizedPnL),
+                                   convert.price(realizedPnL), self.clock()))
+
+    def pnlSingle(self, reqId: int, pos: Decimal, dailyPnL: float, unrealizedPnL: float, realizedPnL: float,
+                  value: float) -> None:
+        account, con_id = self.pnl_of.get(reqId, ("", 0))
+        if account:
+            self.put(ev.PositionPnL(account, con_id, convert.quantity(pos), convert.price(dailyPnL),
+                                    convert.price(unrealizedPnL), convert.price(realizedPnL),
+                                    convert.price(value), self.clock()))
+
+    def accountSummary(self, reqId: int, account: str, tag: str, value: str, currency: str) -> None:
+        self.put(ev.AccountValue(account, tag, value, currency, self.clock()))
+
+    def accountSummaryEnd(self, reqId: int) -> None:
+        self.put(ev.EndOf("account_summary", reqId))
 
     # -- session ----------------------------------------------------------------------------
 

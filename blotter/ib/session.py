@@ -16,6 +16,7 @@ from ibapi.execution import ExecutionFilter
 from ibapi.order_cancel import OrderCancel
 
 from blotter.domain import events as ev
+from blotter.domain.holdings import SUMMARY_TAGS
 from blotter.records import frozen
 from blotter.ib import convert
 from blotter.ib.bridge import Bridge
@@ -65,6 +66,7 @@ class Session:
         self._cond = threading.Condition()
         self._ends: set[tuple[str, int]] = set()
         self._details: set[int] = set()  # contract lookups TWS has not answered to the end
+        self._followed: set[tuple[str, int]] = set()  # positions whose P&L stream is asked in this connection
         self._next_id = 0
         self._req_ids = iter(range(10_000, 1 << 31))
         self._fatal = ""
@@ -182,6 +184,36 @@ class Session:
         self._send_and_wait("resync", lambda: client.reqExecutions(req, ExecutionFilter()), ("executions", req))
         if client.isConnected():
             self.sink(ev.Resynced(self.clock()))
+            self._follow_accounts(client)  # after: the orders' picture need not wait for the positions
+
+    def _follow_accounts(self, client: EClient) -> None:
+        """Positions (each then followed by its P&L stream), each account's P&L and its summary figures:
+        asked anew on every connection, since TWS ends every subscription with it."""
+        with self._cond:
+            self.bridge.pnl_of.clear()
+            self._followed.clear()
+        self._send("resync", lambda: client.reqPositions())
+        for account in self.accounts:
+            req = self._pnl_request(account, 0)
+            self._send("resync", lambda req=req, account=account: client.reqPnL(req, account, ""))
+        req = next(self._req_ids)
+        self._send("resync", lambda: client.reqAccountSummary(req, "All", ",".join(SUMMARY_TAGS)))
+
+    def _pnl_request(self, account: str, con_id: int) -> int:
+        req = next(self._req_ids)
+        self.bridge.pnl_of[req] = (account, con_id)
+        return req
+
+    def _follow_position(self, position: ev.Position) -> None:
+        """A position not followed yet in this connection: ask for its P&L stream (value, daily P&L)."""
+        key = position.account, position.contract.con_id
+        client = self.client
+        with self._cond:
+            if key in self._followed or client is None or not position.contract.con_id:
+                return
+            self._followed.add(key)
+        req = self._pnl_request(*key)
+        self._send("resync", lambda: client.reqPnLSingle(req, key[0], "", key[1]))
 
     def _send_and_wait(self, kind: str, send: Callable[[], None], end: tuple[str, int]) -> bool:
         client = self.client
@@ -216,6 +248,8 @@ class Session:
                 self._details.discard(event.req_id)
         elif isinstance(event, ev.Accounts):
             self.accounts = event.accounts
+        elif isinstance(event, ev.Position):
+            self._follow_position(event)
         elif isinstance(event, ev.TwsMessage):
             self._on_message(event)
         self.sink(event)

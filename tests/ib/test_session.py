@@ -57,11 +57,13 @@ def test_client_id_in_use_is_refused_with_the_reason(session, sim):
     s.stop()
 
 
-def test_connect_resyncs_open_then_completed_then_executions(session, sim):
+def test_connect_resyncs_open_then_completed_then_executions_then_follows_the_account(session, sim):
     s, events = session(client_id=1)
     events.wait(ev.Resynced)
+    sim.recorder.wait("reqAccountSummary")
     names = [r.name for r in sim.recorder.received if r.client_id == 1]
-    assert names == ["reqOpenOrders", "reqCompletedOrders", "reqExecutions"]
+    assert names == ["reqOpenOrders", "reqCompletedOrders", "reqExecutions", "reqPositions", "reqPnL",
+                     "reqAccountSummary"]
     assert [e.state for e in events.of(ev.Connection)][:2] == [ev.ConnState.CONNECTING, ev.ConnState.CONNECTED]
 
 
@@ -69,8 +71,8 @@ def test_client_zero_binds_and_sees_all_orders(session, sim):
     s, events = session(client_id=0)
     events.wait(ev.Resynced)
     names = [r.name for r in sim.recorder.received if r.client_id == 0]
-    assert names == ["reqAutoOpenOrders", "reqOpenOrders", "reqAllOpenOrders",
-                     "reqCompletedOrders", "reqExecutions"]
+    assert names[:5] == ["reqAutoOpenOrders", "reqOpenOrders", "reqAllOpenOrders",
+                         "reqCompletedOrders", "reqExecutions"]
 
 
 def test_orders_are_refused_while_disconnected_and_nothing_is_sent(session, sim):
@@ -171,3 +173,25 @@ def test_a_contract_lookup_ends_on_tws_refusing_it_not_on_an_order_message_shari
     events.wait(ev.EndOf, lambda e: e.what == "contract_details" and e.req_id == later)
     sim.set_delay(0)
     assert [i.contract.symbol for i in events.of(ev.ContractInfo) if i.req_id == later] == ["AAPL"]
+
+
+def test_positions_and_the_account_follow_fills_and_come_back_after_a_reconnect(session, sim):
+    s, events = session(client_id=1)
+    events.wait(ev.Resynced)
+    s.place(AAPL, ev.OrderFields(action="BUY", total_quantity=Decimal(100), order_type="MKT", tif="DAY"))
+    for _ in range(8):
+        sim.advance(0.25)
+    moved = events.wait(ev.Position, lambda p: p.contract.symbol == "AAPL" and p.position == 100)[-1]
+    assert moved.account == "DU1234567" and moved.avg_cost > 0
+    sim.recorder.wait("reqPnLSingle")  # the new position's P&L stream is asked for
+    sim.advance(1.0)
+    pnl = events.wait(ev.PositionPnL, lambda p: p.con_id == moved.contract.con_id and p.position == 100)[-1]
+    assert pnl.account == "DU1234567" and pnl.value and pnl.unrealized is not None
+    events.wait(ev.AccountPnL, lambda a: a.account == "DU1234567")
+    tags = {v.tag for v in events.wait(ev.AccountValue, count=3)}
+    assert {"NetLiquidation", "BuyingPower", "ExcessLiquidity"} <= tags
+
+    sim.drop_all()
+    events.wait(ev.Resynced, count=2)
+    events.wait(ev.Position, lambda p: p.contract.symbol == "AAPL" and p.position == 100, count=2)
+    assert len(sim.recorder.wait("reqPnLSingle", count=2)) == 2, "asked again on the new connection"
