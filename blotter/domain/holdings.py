@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from blotter.domain.events import AccountPnL, AccountValue, ContractRef, Position, PositionPnL
+from blotter.domain.events import AccountPnL, AccountValue, ContractRef, OrderFields, Position, PositionPnL
 from blotter.records import frozen
 
 PositionKey = tuple[str, int]  # (account, con id)
@@ -140,3 +140,23 @@ class Holdings:
 
 def _figures(row: PositionRow) -> tuple:
     return row.market_value, row.unrealized, row.realized, row.daily, row.position
+
+
+def closing_side(row: PositionRow) -> str:
+    """The side of the order that closes a position: SELL a long one, BUY a short one."""
+    return "SELL" if row.position > 0 else "BUY"
+
+
+def order_contract(row: PositionRow) -> ContractRef:
+    """A position's contract as an order is sent for it: by con id, on SMART for a stock (TWS reports a
+    position's contract with no exchange, and an order needs one)."""
+    c = row.contract
+    exchange = "SMART" if c.sec_type == "STK" or not (c.exchange or c.primary_exchange) \
+        else c.exchange or c.primary_exchange
+    return replace(c, exchange=exchange)
+
+
+def closing_order(row: PositionRow) -> OrderFields:
+    """What the kill switch sends for a position: a market order for all of it, to its account."""
+    return OrderFields(action=closing_side(row), total_quantity=abs(row.position), order_type="MKT", tif="DAY",
+                       account=row.account)

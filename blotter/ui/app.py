@@ -36,14 +36,16 @@ from blotter.domain.reference import Reference
 from blotter.domain.rows import Changes, OrderRow
 from blotter.domain.store import Store
 from blotter.domain.stuck import limits as stuck_limits
-from blotter.domain.text import order_line
+from blotter.domain.holdings import closing_order, closing_side, order_contract
+from blotter.domain.text import order_line, qty
 from blotter.domain.times import daily, seconds_to
 from blotter.ui import theme as themes
 from blotter.ui.bindings import KEYS, app_bindings, escape_then_key, keymap
-from blotter.ui.dialogs import ConfirmCancel, ConfirmCancelAll, Help
+from blotter.ui.dialogs import ConfirmCancel, ConfirmCancelAll, ConfirmKill, Help
 from blotter.ui.footer import KeyBar
 from blotter.ui.heap import HeapFreezer
 from blotter.ui.panes import FillsPane, FilterLine, MessagesPane, OrdersPane, Pane, TotalsPane
+from blotter.ui.positions import PositionsPane
 from blotter.ui.screen import MainScreen
 from blotter.ui.status import StatusLine
 
@@ -59,11 +61,13 @@ PUMP_INTERVAL = 1 / 30  # seconds between drains: about a frame
 FLOOD_RATE, FLOOD_WINDOW = 12_000, 0.5  # events a second, over half a second, that make a flood...
 FLOOD_INTERVAL = 0.1  # ...then the screen follows at 10 frames a second, leaving the CPU to reading it
 SENDING = {"ticket", "modify", "cancel", "cancel_all"}
-IMMEDIATE = SENDING | {"filter", "help", "focus_pane", "toggle_finished"}  # text, when a field has focus
+IMMEDIATE = SENDING | {"filter", "help", "focus_pane", "toggle_finished", "flatten", "kill_switch"}  # text, when a field has focus
 WALKING = {"focus_next", "focus_previous"}  # Textual's own Tab and shift+Tab
+SHARED_PLACE = ("commissions", "positions")
 LIVE_STATES = (ConnState.CONNECTED, ConnState.TWS_IB_RESTORED, ConnState.TWS_IB_LOST)
 CAUSES = {"new": "ticket: reviewed, Enter", "modify": "modify: reviewed, Enter",
           "cancel": "cancel: confirmed", "cancel_all": "cancel all: CANCEL typed"}
+KILL_CAUSE = "kill switch: KILL typed"  # every request the kill switch sends, one intent in the journal
 
 
 class JournalLike(Protocol):
@@ -89,13 +93,14 @@ class Audited:
 
     def __init__(self, inner: Commands, causes: dict[tuple[str, int], str], extra: Callable[[], str]) -> None:
         self._inner, self._causes, self._extra = inner, causes, extra
+        self.intent = ""  # while set, the cause of every request sent (the kill switch's)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
     def _note(self, kind: str, order_id: int | None) -> None:
         extra = self._extra()
-        self._causes[(kind, order_id or 0)] = CAUSES[kind] + (f", {extra}" if extra else "")
+        self._causes[(kind, order_id or 0)] = self.intent or CAUSES[kind] + (f", {extra}" if extra else "")
 
     def place(self, contract: ContractRef, order: OrderFields) -> int | None:
         order_id = self._inner.place(contract, order)
@@ -183,7 +188,8 @@ class BlotterApp(App[int]):
 
     def _panes_of(self, store: Store) -> list[Widget]:
         return [OrdersPane(store, self.style_of), FillsPane(store, self.style_of),
-                Horizontal(TotalsPane(store, self.style_of, id="commissions"), MessagesPane(store, self.style_of),
+                Horizontal(TotalsPane(store, self.style_of, id="commissions"),
+                           PositionsPane(store, self.style_of, self.clock), MessagesPane(store, self.style_of),
                            id="bottom")]
 
     def on_mount(self) -> None:
@@ -455,6 +461,8 @@ class BlotterApp(App[int]):
                 return "a TWS order: only client 0 can change it"
         if action == "cancel_all" and not self.store.working_count():
             return "no working orders"
+        if action == "kill" and not self.store.working_count() and not any(r.position for r in self.store.positions()):
+            return "no working order and no position"
         return None
 
     def restart_in(self) -> float | None:
@@ -531,6 +539,8 @@ class BlotterApp(App[int]):
                                     lambda a=action: self.run_action(a))
 
     def action_focus_pane(self, name: str) -> None:
+        if name in SHARED_PLACE:  # commissions and positions take turns in the bottom-left place
+            self.query_one("#bottom").set_class(name == "positions", "-positions")
         # at once, not after a refresh as Widget.focus does: `2/` typed in one burst filters the fills
         self.screen.set_focus(self.pane(name).table)
 
@@ -616,6 +626,39 @@ class BlotterApp(App[int]):
             if self.why_not("cancel") is None:
                 self.commands.cancel(order_id)
         self.push_screen(ConfirmCancel(order_line(row), send))
+
+    def action_flatten(self) -> None:
+        """f on a position: a ticket prefilled with the order that closes it, reviewed like any other."""
+        reason = self.why_not("ticket")
+        row = self.pane("positions").selected() if self._focused_pane().id == "positions" else None
+        if reason is None and (row is None or not row.position):
+            reason = "select an open position in the positions pane (5)"
+        if reason is not None:
+            self.notify(f"nothing to close: {reason}", severity="warning")
+            return
+        from blotter.ui.ticket import TicketScreen
+        self.push_screen(TicketScreen(self, None, flatten=row))
+
+    def action_kill_switch(self) -> None:
+        """K: cancel every working order and close every position at market, once KILL is typed."""
+        reason = self.why_not("kill")
+        if reason is not None:
+            self.notify(f"kill switch: {reason}", severity="error")
+            return
+        closing = [r for r in self.store.positions() if r.position]
+        lines = [f"{closing_side(r)} {qty(abs(r.position))} {r.contract.display} MKT ({r.account})" for r in closing]
+
+        def send() -> None:
+            if self.why_not("kill") is not None:
+                return
+            self.commands.intent = KILL_CAUSE
+            try:
+                self.commands.cancel_all()
+                for r in closing:
+                    self.commands.place(order_contract(r), closing_order(r))
+            finally:
+                self.commands.intent = ""
+        self.push_screen(ConfirmKill(self.store.working_count(), lines, send))
 
     def action_cancel_all(self) -> None:
         def send() -> None:

@@ -23,6 +23,9 @@ KEYS: list[tuple[str, str, str, str, bool]] = [
     ("fills", "2", "focus_pane('fills')", "Fills", False),
     ("commissions", "3", "focus_pane('commissions')", "Commissions", False),
     ("messages", "4", "focus_pane('messages')", "Messages", False),
+    ("positions", "5", "focus_pane('positions')", "Positions (in the commissions' place)", False),
+    ("flatten", "f", "flatten", "Close the selected position (a ticket)", False),
+    ("kill", "K", "kill_switch", "Kill switch: cancel all, close all", False),
     ("day", "D", "switch_day", "Day from the journal", False),
     ("export", "e", "export_pane", "Export pane to CSV", False),
     ("help", "question_mark", "help", "Help", True),
@@ -34,7 +37,7 @@ KEYS: list[tuple[str, str, str, str, bool]] = [
 # right after them in one burst (`2jj`, `2/spy`) lands where they sent it, not where the focus was: Textual
 # hands each key to the widget focused when it comes, before the one ahead of it has been acted on. The
 # app turns these off while a text field has focus (they are text there).
-AT_ONCE = {"ticket", "filter", "finished", "orders", "fills", "commissions", "messages"}
+AT_ONCE = {"ticket", "filter", "finished", "orders", "fills", "commissions", "messages", "positions"}
 
 
 def app_bindings() -> list[Binding]:

@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, Static
 from blotter.ui.bindings import KEYS
 
 CANCEL_ALL_WORD = "CANCEL"
+KILL_WORD = "KILL"
 
 
 class Confirm(ModalScreen[bool]):
@@ -49,33 +50,55 @@ class ConfirmCancel(Confirm):
         super().__init__("Cancel this order?", description, send, "send the cancel", "keep it")
 
 
-class ConfirmCancelAll(ModalScreen[bool]):
-    """Global cancel: every working order of the account, from every client. Type the word to confirm."""
+class ConfirmTyped(ModalScreen[bool]):
+    """A request that cannot be taken back: type the word and Enter to send it; Esc sends nothing."""
 
-    BINDINGS = [Binding("escape", "answer(False)", "Keep them")]
+    BINDINGS = [Binding("escape", "answer(False)", "Send nothing")]
 
-    def __init__(self, working: int, send: Callable[[], None]) -> None:
+    def __init__(self, title: str, body: str, word: str, send: Callable[[], None], no: str) -> None:
         super().__init__(classes="dialog")
-        self.working = working
+        self.title_text, self.body, self.word, self.no = title, body, word, no
         self.send = send  # called once the word is typed, before the dialog closes
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="box"):
-            yield Label("Cancel ALL working orders?", classes="title")
-            yield Static(f"{self.working} working order(s) shown here, and every other working order of the "
-                         "account (other clients', TWS's) will be cancelled.", classes="body")
-            yield Input(placeholder=f"type {CANCEL_ALL_WORD} and press Enter", id="confirm-word")
-            yield Static("Esc: keep them", classes="keys")
+        with VerticalScroll(classes="box"):  # a long list of positions scrolls
+            yield Label(self.title_text, classes="title")
+            yield Static(self.body, classes="body", markup=False)
+            yield Input(placeholder=f"type {self.word} and press Enter", id="confirm-word")
+            yield Static(f"Esc: {self.no}", classes="keys")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()  # the word is typed at once, not into the scrolling box
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip() == CANCEL_ALL_WORD:
+        if event.value.strip() == self.word:
             self.send()
             self.dismiss(True)
         else:
-            self.notify(f"type {CANCEL_ALL_WORD} exactly to confirm", severity="warning")
+            self.notify(f"type {self.word} exactly to confirm", severity="warning")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class ConfirmCancelAll(ConfirmTyped):
+    """Global cancel: every working order of the account, from every client."""
+
+    def __init__(self, working: int, send: Callable[[], None]) -> None:
+        super().__init__("Cancel ALL working orders?", f"{working} working order(s) shown here, and every other "
+                         "working order of the account (other clients', TWS's) will be cancelled.",
+                         CANCEL_ALL_WORD, send, "keep them")
+
+
+class ConfirmKill(ConfirmTyped):
+    """The kill switch: every working order cancelled, then every position closed at market; the list
+    says exactly what will be sent."""
+
+    def __init__(self, working: int, closing: list[str], send: Callable[[], None]) -> None:
+        lines = [f"cancel ALL working orders of the account ({working} shown here, and every other client's)"]
+        lines += [f"then {line}" for line in closing] or ["no position to close"]
+        super().__init__("Kill switch: cancel everything and close every position?", "\n".join(lines),
+                         KILL_WORD, send, "send nothing")
 
 
 class MessageText(ModalScreen[None]):
@@ -130,3 +153,4 @@ _KEY_NAMES = {"slash": "/", "question_mark": "?"}
 def _shown(keys: str) -> str:
     """Textual's key names as a trader types them ("slash" -> "/")."""
     return ",".join(_KEY_NAMES.get(k, k) for k in keys.split(","))
+

@@ -20,11 +20,12 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Static
 
 from blotter.domain.events import ContractInfo, ContractRef
+from blotter.domain.holdings import PositionRow, closing_side, order_contract
 from blotter.domain.precautions import Precautions, Touch
 from blotter.domain.prices import to_decimal
 from blotter.domain.quickline import parse
 from blotter.domain.rows import Changes, OrderRow
-from blotter.domain.text import price
+from blotter.domain.text import price, qty
 from blotter.domain.ticket import ContractRules, OrderRequest, rule_id_for
 from blotter.domain.validation import Verdict, validate, validate_modify
 from blotter.ui.review import Review
@@ -39,6 +40,7 @@ FIELDS = [("side", "Side", "side"), ("quantity", "Qty", "quantity"), ("symbol", 
           ("tif", "TIF", "tif"), ("gtd", "GTD", "gtd"), ("outside_rth", "Out. RTH", "outside_rth"),
           ("account", "Account", "account")]
 FIXED_ON_MODIFY = {"side", "symbol", "order_type", "account"}
+FIXED_ON_FLATTEN = {"side", "symbol", "account"}
 LOOKUP_PAUSE = 0.3  # seconds of no typing before the symbol is looked up
 
 
@@ -60,10 +62,11 @@ class TicketScreen(ModalScreen[None]):
                 Binding("up", "pick(-1)", "Previous contract", show=False),
                 Binding("down", "pick(1)", "Next contract", show=False)]
 
-    def __init__(self, app: "BlotterApp", row: OrderRow | None) -> None:
+    def __init__(self, app: "BlotterApp", row: OrderRow | None, flatten: PositionRow | None = None) -> None:
         super().__init__(classes="dialog ticket")
         self.blotter = app
         self.row = row
+        self.flatten = flatten  # the position this ticket closes (side, size and contract prefilled)
         self.details_req: int | None = None
         self.quote_req: int | None = None
         self.info: ContractInfo | None = None
@@ -81,6 +84,9 @@ class TicketScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         title = f"Modify order {self.row.order_id}" if self.row else "New order"
+        if self.flatten is not None:
+            f = self.flatten
+            title = f"Close position: {qty(f.position)} {f.contract.display} in {f.account}"
         with Vertical(classes="box"):
             yield Label(title, classes="title")
             yield Input(placeholder="BUY 100 AAPL LMT 144.80 GTC", id="quick")
@@ -112,6 +118,16 @@ class TicketScreen(ModalScreen[None]):
                                      sec_type=self.row.contract.sec_type, exchange="SMART"
                                      if self.row.contract.sec_type == "STK" else self.row.contract.exchange,
                                      currency=self.row.contract.currency))
+        elif self.flatten is not None:
+            f = self.flatten
+            self.fill(OrderRequest(side=closing_side(f), quantity=abs(f.position), symbol=f.contract.symbol,
+                                   order_type="MKT", account=f.account, sec_type=f.contract.sec_type))
+            for field_id in FIXED_ON_FLATTEN:
+                self.query_one(f"#f-{field_id}", Input).disabled = True
+            quick.disabled = True
+            quick.placeholder = "close: pick the type and price below (side, symbol, account stay)"
+            self.query_one("#f-order_type", Input).focus()
+            self.resolve(order_contract(f))
         else:
             self.set_focus(quick)
         self.judge()
@@ -268,7 +284,7 @@ class TicketScreen(ModalScreen[None]):
             return
         request = self.read()
         self.request = request
-        if request is not None and self.row is None:
+        if request is not None and self.row is None and self.flatten is None:
             self._want(ContractRef(symbol=request.symbol, sec_type=request.sec_type))
         rules, quote = self.rules(), self.quote()
         lines: list[str] = []

@@ -31,9 +31,9 @@ async def _key_bar() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: "New order" in bottom(), "the key bar drawn")
         before = labels()
-        for key in ("2", "3", "4", "1"):
+        for key, pane in (("2", "fills"), ("3", "commissions"), ("4", "messages"), ("1", "orders")):
             await pilot.press(key)
-            await until(pilot, lambda k=key: app.focused is not None and app.focused.id == app.panes[int(k) - 1].table.id,
+            await until(pilot, lambda p=pane: app.focused is not None and app.focused.id == app.pane(p).table.id,
                         f"pane {key} focused")
         await pilot.pause()
         assert labels() == before, "the labels were mounted again on a move of the focus that changed no key"

@@ -84,3 +84,23 @@ def test_disconnected(snap_compare, world):
         world.sim.drop_all()
         await settle(pilot, lambda app: app.store.connection.state is ConnState.LOST, resynced=False)
     assert snap_compare(world.app(), terminal_size=SIZE, run_before=run)
+
+
+def positions_valued(app) -> bool:
+    rows, accounts = app.store.positions(), app.store.accounts()
+    return bool(rows) and all(r.market_value is not None for r in rows) and \
+        bool(accounts) and all(a.net_liquidation is not None and a.daily is not None for a in accounts)
+
+
+async def show_positions(pilot) -> None:
+    await settle(pilot, positions_valued)
+    await pilot.press("5")
+    await settle(pilot, lambda app: app.focused is app.pane("positions").table)
+
+
+def test_positions_pane(snap_compare, world):
+    assert snap_compare(world.app(), terminal_size=SIZE, run_before=show_positions)
+
+
+def test_positions_pane_at_80x24(snap_compare, world):
+    assert snap_compare(world.app(), terminal_size=(80, 24), run_before=show_positions)
