@@ -14,8 +14,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
 from blotter.domain.events import (
-    Commission, CompletedOrder, ContractRef, Event, Execution, OpenOrder, OrderBound, OrderFields, OrderSent,
-    Refused, StatusUpdate, TwsMessage,
+    AccountValue, Commission, CompletedOrder, ContractRef, Event, Execution, OpenOrder, OrderBound, OrderFields,
+    OrderSent, Position, Refused, StatusUpdate, TwsMessage,
 )
 
 
@@ -218,6 +218,9 @@ SPECS: dict[type, Spec] = {spec.cls: spec for spec in (
     Spec(OrderSent, "at",
          ("kind", STR), ("order_id", INT), ("client_id", INT), ("contract", OPT_CONTRACT), ("order", OPT_ORDER)),
     Spec(Refused, "at", ("kind", STR), ("order_id", INT), ("reason", STR)),
+    # what an earlier day's positions pane shows, as of the last of them (P&L streams are not kept)
+    Spec(Position, "received", ("account", STR), ("contract", CONTRACT), ("position", DECIMAL), ("avg_cost", FLOAT)),
+    Spec(AccountValue, "received", ("account", STR), ("tag", STR), ("value", STR), ("currency", STR)),
 )}
 BY_KIND: dict[str, Spec] = {spec.kind: spec for spec in SPECS.values()}
 JOURNALED = tuple(SPECS)  # the event types the journal keeps: the day's order states, fills, messages, requests

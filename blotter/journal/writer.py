@@ -18,14 +18,15 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 from blotter.domain.events import (
-    Accounts, Commission, CompletedOrder, Execution, OpenOrder, OrderBound, OrderSent, Refused, StatusUpdate,
+    Accounts, AccountValue, Commission, CompletedOrder, Execution, OpenOrder, OrderBound, OrderSent, Position,
+    Refused, StatusUpdate,
 )
 from blotter.journal import codec, db
 
 log = logging.getLogger("blotter.journal")
 
 Causes = Mapping[tuple[str, int], str]  # (request kind, order id) -> the user action that sent it
-_DEDUPED = (OpenOrder, StatusUpdate, CompletedOrder, Commission, OrderBound)
+_DEDUPED = (OpenOrder, StatusUpdate, CompletedOrder, Commission, OrderBound, Position, AccountValue)
 _INSERT = "INSERT OR IGNORE INTO events (day, at, kind, entity, data, cause) VALUES (?, ?, ?, ?, ?, ?)"
 _RETRY = object()
 
@@ -43,13 +44,17 @@ def day_of(at: float) -> str:
 
 
 def entity_of(event: Any) -> str:
-    """What a record is about: the order (perm id once known), or the execution."""
+    """What a record is about: the order (perm id once known), the execution, the position or account figure."""
     if isinstance(event, (OpenOrder, StatusUpdate, CompletedOrder)):
         return f"p{event.perm_id}" if event.perm_id else f"{event.client_id}/{event.order_id}"
     if isinstance(event, (Execution, Commission)):
         return event.exec_id
     if isinstance(event, OrderBound):
         return f"p{event.perm_id}"
+    if isinstance(event, Position):
+        return f"{event.account}/{event.contract.con_id}"
+    if isinstance(event, AccountValue):
+        return f"{event.account}/{event.tag}"
     return ""
 
 

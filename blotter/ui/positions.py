@@ -15,7 +15,7 @@ from blotter.domain.holdings import AccountRow, PositionRow
 from blotter.domain.rows import Changes
 from blotter.domain.store import Store
 from blotter.domain.text import money, price, qty
-from blotter.ui.panes import Pane
+from blotter.ui.panes import Pane, clock_time
 from blotter.ui.table import Cell, Column
 
 
@@ -84,9 +84,13 @@ class PositionsPane(Pane):
             self.rebuild()
 
     def notes(self) -> list[str]:
-        """Each account's buying power and excess liquidity, and how old its figures are."""
+        """Each account's buying power and excess liquidity, and how old its figures are; for a day read
+        from the journal, the time of the last position it holds (positions are as of then)."""
         notes = []
         now = self.clock()
+        if self.store.connection.state is None:  # an earlier day, from the journal
+            last = max((r.updated for r in self.store.positions()), default=0.0)
+            notes.append(f"as of {clock_time(last)} (last known)" if last else "no positions journaled")
         for a in self.store.accounts():
             parts = [f"BP {money(a.buying_power)}" if a.buying_power is not None else "",
                      f"excess {money(a.excess_liquidity)}" if a.excess_liquidity is not None else ""]

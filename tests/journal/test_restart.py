@@ -110,3 +110,16 @@ def test_a_loaded_day_attaches_errors_to_the_orders_of_the_client_that_sent_them
     row = store.order_by_id(1, 6)
     assert row.status is OrderStatus.INACTIVE and row.last_error == (110, "The price does not conform")
     assert store.client_id is None and store.unconfirmed, "a loaded day says nothing of the connection"
+
+
+def test_an_earlier_days_view_holds_the_positions_as_last_known(sim, blotters, directory):
+    b = blotters(sim).connect()
+    b.until(lambda s: b.resyncs >= 1)
+    oid = b.session.place(AAPL, fields("BUY", 1200))
+    step_until(sim, b, lambda s: b.store.order_by_id(1, oid).status is OrderStatus.FILLED)
+    b.until(lambda s: any(p.contract.symbol == "AAPL" and p.position == 1200 for p in s.positions()),
+            what="the position after the fill")
+    b.stop()
+    day = Archive(directory, ACCOUNT).store(day_of(time.time()), 1)
+    assert [(p.contract.symbol, p.position) for p in day.positions()] == [("AAPL", Decimal(1200))]
+    assert [a.account for a in day.accounts() if a.net_liquidation] == [ACCOUNT]
