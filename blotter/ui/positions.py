@@ -94,7 +94,6 @@ class PositionsPane(Pane):
         for a in self.store.accounts():
             parts = [f"BP {money(a.buying_power)}" if a.buying_power is not None else "",
                      f"excess {money(a.excess_liquidity)}" if a.excess_liquidity is not None else ""]
-            seen = max(a.values_at, a.pnl_at)
-            age = f"as of {duration(now - seen)} ago" if seen else ""
+            age = f"as of {duration(now - a.values_at)} ago" if a.values_at else ""  # TWS's every 3 minutes
             notes.append(" ".join(p for p in (a.account, *parts, age) if p))
         return notes + super().notes()

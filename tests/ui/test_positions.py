@@ -127,3 +127,28 @@ async def _kill_read_only(world):
         assert screen_name(app) != "ConfirmKill"
         world.sim.call(lambda: None)
         assert not world.sim.recorder.of("reqGlobalCancel")
+
+
+def test_the_kill_switch_cancels_but_asks_again_to_close_if_a_position_moved_while_its_list_was_read(world):
+    asyncio.run(_kill_moved(world))
+
+
+async def _kill_moved(world):
+    from blotter.domain import events as ev
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, positions_valued)
+        before = len(sent_orders(world))
+        await pilot.press("K")
+        await until(pilot, lambda: screen_name(app) == "ConfirmKill", "the confirmation")
+        aapl = next(r for r in app.store.positions() if r.contract.symbol == "AAPL")
+        world.events.put(ev.Position(aapl.account, aapl.contract, aapl.position + 50, aapl.avg_cost))
+        await until(pilot, lambda: held(app)["AAPL"] == aapl.position + 50, "the position moved")
+        for ch in "KILL":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        world.sim.recorder.wait("reqGlobalCancel")  # what was confirmed whatever the positions: sent
+        await until(pilot, lambda: screen_name(app) == "ConfirmKill" and
+                    f"SELL {aapl.position + 50} AAPL MKT" in str(app.screen.query_one(".body").render()),
+                    "asked again with the new list")
+        assert len(sent_orders(world)) == before, "no position closed on a list that was not confirmed"
