@@ -60,6 +60,8 @@ def build_world(client_id: int = 0) -> World:
     session = Session(SessionConfig(port=sim.port, client_id=client_id, backoff_initial=0.05), events.put,
                       clock=lambda: FIXED)
     session.connect()
+    sim.recorder.wait("reqAccountSummary")  # answered before the orders: the same account figures every run
+    sim.call(lambda: None)
     placed = [session.place(stock("AAPL"), order("BUY", 300)),
               session.place(stock("SPY"), order("SELL", 100)),
               session.place(stock("AAPL"), order("BUY", 100, "LMT", 200.0))]
