@@ -10,7 +10,8 @@ import signal
 import sys
 
 from blotter.sim import versions
-from blotter.sim.server import FLOOD_AFTER, SimConfig, SimServer
+from blotter.sim.config import FLOOD_AFTER, SimConfig
+from blotter.sim.server import SimServer
 
 
 class _Parser(argparse.ArgumentParser):

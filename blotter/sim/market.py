@@ -12,10 +12,13 @@ import time
 from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Iterable
+from zoneinfo import ZoneInfo
 
 from blotter.records import frozen, record
 from blotter.sim.instruments import MARKET_RULES, increment_at, rule_ids
 from blotter.sim.model import Instrument
+
+EASTERN = ZoneInfo("US/Eastern")  # the simulated TWS's own zone: its market hours and the times it shows
 
 
 class SimClock:
@@ -44,6 +47,10 @@ class SimClock:
         if self._start is None:
             return datetime.now(timezone.utc).replace(tzinfo=None)
         return self._start + timedelta(seconds=self._elapsed)
+
+    def eastern(self) -> datetime:
+        """Now in US/Eastern (aware), where the market's hours and TWS's shown times are."""
+        return self.now().replace(tzinfo=timezone.utc).astimezone(EASTERN)
 
     @property
     def seconds(self) -> float:

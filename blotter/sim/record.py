@@ -5,15 +5,20 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any, Protocol
 
 from blotter.records import frozen
 from blotter.sim.frames import Incoming, Message, recordable
 from blotter.sim.requests import MSG_NAMES
 from blotter.sim.requests_proto import SCHEMAS
 
-if TYPE_CHECKING:
-    from blotter.sim.session import Session
+
+class Peer(Protocol):
+    """What a record says of the session a message came by: a session.Session, described rather than
+    imported because the session module imports this one."""
+
+    number: int
+    client_id: int | None
 
 
 @frozen
@@ -37,7 +42,7 @@ class Recorder:
         self._file: IO[str] | None = open(path, "a", encoding="utf-8", buffering=1) if path else None
         self._lock = threading.Condition()
 
-    def got(self, session: "Session", incoming: Incoming, request: Any = None) -> None:
+    def got(self, session: Peer, incoming: Incoming, request: Any = None) -> None:
         entry = Received(time.monotonic(), session.client_id, incoming.msg_id,
                          MSG_NAMES.get(incoming.msg_id, "unknown"), tuple(incoming.fields or ()), request,
                          incoming.is_protobuf)
@@ -47,7 +52,7 @@ class Recorder:
         if self._file is not None:
             self._write("in", session, incoming.recordable(SCHEMAS.get(incoming.msg_id)))
 
-    def sent(self, session: "Session", message: Message) -> None:
+    def sent(self, session: Peer, message: Message) -> None:
         if self._file is not None:
             self._write("out", session, recordable(message))
 
@@ -67,7 +72,7 @@ class Recorder:
         with self._lock:
             return self._named(name)
 
-    def _write(self, direction: str, session: "Session", message: dict[str, Any]) -> None:
+    def _write(self, direction: str, session: Peer, message: dict[str, Any]) -> None:
         if self._file is not None:
             self._file.write(json.dumps({"t": round(time.time(), 6), "dir": direction, "session": session.number,
                                          "client": session.client_id, **message}) + "\n")

@@ -1,9 +1,9 @@
 """Decode the requests a client sends into dataclasses: text fields here, protobuf in requests_proto.
 
-`read` takes a request of either generation. The text decoders read exactly the fields a TWS API
-client writes at the negotiated version (laid out as at TEXT_LAST from 201 on), in order; a frame
-with fields missing, left over, or unreadable where the simulator needs a value raises WireError
-naming the request. Messages the simulator does not serve decode to `Unsupported`.
+`decode.read` takes a request of either generation. The text decoders read exactly the fields a TWS
+API client writes at the negotiated version (laid out as at TEXT_LAST from 201 on), in order; a
+frame with fields missing, left over, or unreadable where the simulator needs a value raises
+WireError naming the request. Messages the simulator does not serve decode to `Unsupported`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Callable, Iterable
 
 from blotter.records import frozen
 from blotter.sim import versions as V
-from blotter.sim.frames import Incoming
 from blotter.sim.model import ContractSpec, OrderSpec
 from blotter.sim.wire import Fields, WireError
 
@@ -376,15 +375,7 @@ Request = (
 )
 
 
-# --- entry point ------------------------------------------------------------------------------
-
-
-def read(version: int, incoming: Incoming) -> Request:
-    """Decode one request of either generation as a client sends it at `version`."""
-    if incoming.protobuf is not None:
-        from blotter.sim.requests_proto import decode_proto
-        return decode_proto(version, incoming.msg_id, incoming.protobuf)
-    return decode_request(version, incoming.fields or [])
+# --- entry point (text) ----------------------------------------------------------------------
 
 
 def decode_request(version: int, fields: list[str]) -> Request:

@@ -6,25 +6,36 @@ import asyncio
 import random
 from datetime import timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Iterator
+from typing import Any, Coroutine, Iterator, Protocol
 
 from blotter.sim import encode_orders as eo
 from blotter.sim import instruments
-from blotter.sim.engine import CommissionNotice, FillNotice, Notice, OrderNotice
+from blotter.sim.config import SimConfig
+from blotter.sim.engine import Broker, CommissionNotice, FillNotice, Notice, OrderNotice
+from blotter.sim.market import Market
 from blotter.sim.model import ContractSpec, OrderSpec
-
-if TYPE_CHECKING:
-    from blotter.sim.server import SimServer
-    from blotter.sim.session import Session
+from blotter.sim.session import Session
 
 DEMO_SYMBOLS = ("AAPL", "MSFT", "SPY")
+
+
+class Stage(Protocol):
+    """What a scenario needs of the server it plays on (a protocol, so this module never names the server)."""
+
+    config: SimConfig
+    broker: Broker
+    market: Market
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]: ...
+
+    def publish(self, notices: list[Notice]) -> None: ...
 
 
 def _stock(symbol: str):
     return instruments.find(ContractSpec(symbol=symbol, sec_type="STK"))[0]
 
 
-def start_demo(server: "SimServer") -> list[Notice]:
+def start_demo(server: Stage) -> list[Notice]:
     """A TWS user's morning: a few filled orders, a few resting ones, and a loop that keeps trading."""
     broker, market = server.broker, server.market
     rng = random.Random(server.config.seed)
@@ -53,7 +64,7 @@ def start_demo(server: "SimServer") -> list[Notice]:
         spec = OrderSpec(action=action, total_quantity=Decimal(qty), order_type="LMT", lmt_price=price,
                          tif="GTC" if symbol == "SPY" else "DAY")
         notices += broker.add_tws_order(inst, spec)
-    server._tasks.append(asyncio.get_running_loop().create_task(_keep_trading(server, rng)))
+    server.spawn(_keep_trading(server, rng))
     return notices
 
 
@@ -62,7 +73,7 @@ def _on_grid(inst, price: float) -> float:
     return float((Decimal(str(price)) / tick).quantize(Decimal(1)) * tick)
 
 
-async def _keep_trading(server: "SimServer", rng: random.Random) -> None:
+async def _keep_trading(server: Stage, rng: random.Random) -> None:
     """Every few seconds the TWS user places an order near the market; some of them fill."""
     while True:
         await asyncio.sleep(rng.uniform(4.0, 9.0))
@@ -73,23 +84,23 @@ async def _keep_trading(server: "SimServer", rng: random.Random) -> None:
         price = _on_grid(inst, quote.bid - ticks if buy else quote.ask + ticks)
         spec = OrderSpec(action="BUY" if buy else "SELL", total_quantity=Decimal(rng.choice((10, 25, 50, 100))),
                          order_type="LMT", lmt_price=price, tif="DAY")
-        server._send_all(server.broker.add_tws_order(inst, spec))
+        server.publish(server.broker.add_tws_order(inst, spec))
 
 
-def flood(server: "SimServer", session: "Session", fills: int) -> None:
+def flood(server: Stage, session: Session, fills: int) -> None:
     """Send this client `fills` fills of its own orders at full speed, then let it carry on as normal.
 
     Each fill is a market order of the client's that fills whole: execDetails, openOrder, orderStatus
     (Filled) and the commission report, four messages, to this client only. The broker keeps the
     orders and fills, so reqExecutions and reqCompletedOrders afterwards see the same ones.
     """
-    server._tasks.append(asyncio.get_running_loop().create_task(_flood(server, session, fills)))
+    server.spawn(_flood(server, session, fills))
 
 
 FLOOD_BATCH = 500  # fills per socket write; the client's requests are served between batches
 
 
-async def _flood(server: "SimServer", session: "Session", count: int) -> None:
+async def _flood(server: Stage, session: Session, count: int) -> None:
     for start in range(0, count, FLOOD_BATCH):
         if session.closed:
             return
@@ -100,7 +111,7 @@ async def _flood(server: "SimServer", session: "Session", count: int) -> None:
             return
 
 
-def _flood_messages(server: "SimServer", session: "Session", start: int, stop: int) -> Iterator[list[str]]:
+def _flood_messages(server: Stage, session: Session, start: int, stop: int) -> Iterator[list[str]]:
     """Fills number start..stop-1 of the flood, booked by the broker, as the messages the client gets.
 
     A generator: each message is framed and dropped as it comes, so a batch never holds thousands of

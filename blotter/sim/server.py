@@ -1,8 +1,10 @@
-"""The simulated TWS server: listens on loopback, runs the market clock, routes what the book does.
+"""The simulated TWS server: listens on loopback, runs the market clock, hands each request to its handler.
 
 `SimServer` runs on its own asyncio loop, in a background thread (`start()`) or in the caller's
 loop (`serve()`). Tests drive it through thread-safe methods: `advance()` steps the simulator's
-clock, and the fault methods drop, refuse, delay, correct, repeat and reject on demand.
+clock, and the fault methods (faults.py's, delegated) drop, refuse, delay, correct, repeat and reject
+on demand. One explicit table (`handlers`) maps each request type to its handler: the session-level
+ones here, the rest in orders, market_data and accounts; routing says who sees what the book does.
 """
 
 from __future__ import annotations
@@ -10,78 +12,33 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from decimal import Decimal
-from typing import Any, Callable, Iterable
-from zoneinfo import ZoneInfo
+from typing import Any, Callable, Coroutine
 
-from blotter.records import record
+from blotter.sim import config as sim_config
+from blotter.sim import decode, errors, instruments, scenarios
 from blotter.sim import encode_market as em
-from blotter.sim import encode_orders as eo
-from blotter.sim import errors, instruments, portfolio
 from blotter.sim import requests as rq
-from blotter.sim import restart, versions
-from blotter.sim.engine import (
-    BoundNotice, Broker, CommissionNotice, ErrorNotice, FillNotice, Notice, OrderNotice,
-)
-from blotter.sim.frames import Incoming, Message
+from blotter.sim.accounts import Accounts
+from blotter.sim.config import FLOOD_AFTER, SimConfig
+from blotter.sim.engine import Broker, Notice
+from blotter.sim.faults import FaultInjector
+from blotter.sim.frames import Incoming
 from blotter.sim.market import Market, SimClock
-from blotter.sim.model import ContractSpec, Fill, OrderSpec, SimOrder
+from blotter.sim.market_data import MarketData
+from blotter.sim.model import ContractSpec, OrderSpec
+from blotter.sim.orders import Orders
 from blotter.sim.record import Recorder
+from blotter.sim.routing import Router
 from blotter.sim.session import Session
 
+__all__ = ["FLOOD_AFTER", "UNSERVED", "SimConfig", "SimServer"]  # config's two as well: callers import them here
+
 log = logging.getLogger("blotter.sim")
-EASTERN = ZoneInfo("US/Eastern")
-
-
-# when a flood scenario's client is flooded: right after START_API, or once its first reqExecutions
-# is answered (after a blotter's resync)
-FLOOD_AFTER = ("start", "executions")
-
-
-@record
-class SimConfig:
-    """How the simulated TWS behaves; every field has the default a fresh TWS would have."""
-
-    host: str = "127.0.0.1"
-    port: int = 0  # 0: any free port
-    seed: int = 1
-    accounts: tuple[str, ...] = ("DU1234567",)
-    clock: SimClock | None = None  # None: real time
-    step_seconds: float = 0.25  # one market step (quotes move, orders match)
-    rate_limit: int = 50  # incoming messages per second before error 100
-    max_rate_violations: int = 3  # then the session is ended, as TWS does
-    master_client_id: int | None = None
-    delay: float = 0.0  # seconds every outgoing message is held back
-    always_open: bool = True  # False: stocks trade only in regular hours unless outsideRth
-    scenario: str = "quiet"  # quiet | demo | flood
-    flood_fills: int = 0
-    flood_after: str = "start"  # one of FLOOD_AFTER
-    record: str | None = None
-    allow_remote: bool = False
-    drop_every: float = 0.0  # drop every connection every N seconds
-    refuse_for: float = 0.0  # ...and then refuse connections this long (a TWS restart)
-    restart_at: str = ""  # "HH:MM" local time: TWS's daily auto-restart (see daily_restart)
-    restart_every: float = 0.0  # ...or one every N seconds (demos and soak runs)
-    restart_for: float = 30.0  # seconds connections are refused during a restart
-    repeat_status: int = 0
-    reject_every: int = 0
-    correct_every: int = 0
-    max_version: int = versions.MAX_SUPPORTED  # the highest server version it answers with (--max-version)
-
-
-@record
-class _Routing:
-    """Who sees an order: its own client, the master client, and client 0 for TWS-entered orders."""
-
-    master: int | None = None
-
-    def sees(self, client_id: int | None, order: SimOrder) -> bool:
-        return self.sees_owner(client_id, order.client_id)
-
-    def sees_owner(self, client_id: int | None, owner: int) -> bool:
-        """True if a session with `client_id` sees orders and fills of client `owner`."""
-        return client_id is not None and (client_id == owner or client_id == self.master)
+Handler = Callable[[Session, Any], None]
+# the request types requests.py decodes that have no handler: each is answered with error 321
+UNSERVED: tuple[type, ...] = (rq.Unsupported,)
 
 
 class SimServer:
@@ -89,25 +46,19 @@ class SimServer:
 
     def __init__(self, config: SimConfig | None = None) -> None:
         self.config = config or SimConfig()
-        if not self.config.allow_remote and self.config.host not in ("127.0.0.1", "localhost", "::1"):
-            raise ValueError(f"refusing to listen on {self.config.host}: loopback only without allow_remote")
-        if not versions.MIN_SUPPORTED <= self.config.max_version <= versions.MAX_SUPPORTED:
-            raise ValueError(f"max_version must be within {versions.MIN_SUPPORTED}..{versions.MAX_SUPPORTED}, "
-                             f"not {self.config.max_version}")
-        if self.config.restart_at and restart.daily_time(self.config.restart_at) is None:
-            raise ValueError(f"restart_at must be HH:MM (00:00-23:59), not {self.config.restart_at!r}")
-        if self.config.flood_after not in FLOOD_AFTER:
-            raise ValueError(f"flood_after must be one of {', '.join(FLOOD_AFTER)}, not {self.config.flood_after!r}")
+        sim_config.check(self.config)
         self.clock = self.config.clock or SimClock.real()
         self.market = Market(instruments.INSTRUMENTS, seed=self.config.seed)
         self.broker = Broker(self.market, self.clock.now, account=self.config.accounts[0],
                              seed=self.config.seed, is_open=self._is_open, opens_at=self._opens_at)
-        faults = self.broker.faults
-        faults.repeat_status = self.config.repeat_status
-        faults.reject_every, faults.correct_every = self.config.reject_every, self.config.correct_every
-        self.routing = _Routing(self.config.master_client_id)
-        self.recorder = Recorder(self.config.record)
+        self.faults = FaultInjector(self)
+        self.accounts = Accounts(self.broker, self.market, self.clock, self.config.accounts, self._error)
+        self.market_data = MarketData(self.market, self._error)
         self.sessions: list[Session] = []
+        self.routing = Router(self.sessions, self.config.master_client_id, self._ms, self.accounts.position_changed)
+        self.orders = Orders(self.broker, self.routing, self.clock.now, self._error)
+        self.handlers = self._handlers()
+        self.recorder = Recorder(self.config.record)
         self.port = self.config.port
         self.loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.base_events.Server | None = None
@@ -117,9 +68,34 @@ class SimServer:
         self._tasks: list[asyncio.Task[Any]] = []
         self._session_tasks: set[asyncio.Task[Any]] = set()
         self._stopping: asyncio.Event | None = None
-        self._refusing: asyncio.TimerHandle | None = None
         self._steps = 0  # market steps so far: P&L streams send about once a second of them
         self._flood_waiting: set[Session] = set()  # flood_after="executions": not flooded yet
+
+    def _handlers(self) -> dict[type, Handler]:
+        """Request type -> its handler, bound here so that a subclass's override of one is the one called."""
+        accounts, data, orders = self.accounts, self.market_data, self.orders
+        return {
+            rq.StartApi: self._on_StartApi, rq.ReqIds: self._on_ReqIds, rq.ReqCurrentTime: self._on_ReqCurrentTime,
+            rq.ReqCurrentTimeInMillis: self._on_ReqCurrentTimeInMillis, rq.ReqManagedAccts: self._on_ReqManagedAccts,
+            rq.ReqUserInfo: self._on_ReqUserInfo,
+            rq.ReqContractDetails: data.req_contract_details, rq.ReqMarketRule: data.req_market_rule,
+            rq.ReqMatchingSymbols: data.req_matching_symbols, rq.ReqSecDefOptParams: data.req_sec_def_opt_params,
+            rq.ReqMarketDataType: data.req_market_data_type, rq.ReqMktData: data.req_mkt_data,
+            rq.CancelMktData: data.cancel_mkt_data,
+            rq.PlaceOrder: orders.place_order, rq.CancelOrder: orders.cancel_order,
+            rq.ReqGlobalCancel: orders.global_cancel, rq.ReqOpenOrders: orders.req_open_orders,
+            rq.ReqAllOpenOrders: orders.req_all_open_orders, rq.ReqAutoOpenOrders: orders.req_auto_open_orders,
+            rq.ReqCompletedOrders: orders.req_completed_orders, rq.ReqExecutions: self._on_ReqExecutions,
+            rq.ReqPositions: accounts.req_positions, rq.CancelPositions: accounts.cancel_positions,
+            rq.ReqPositionsMulti: accounts.req_positions_multi,
+            rq.CancelPositionsMulti: accounts.cancel_positions_multi,
+            rq.ReqAccountUpdates: accounts.req_account_updates,
+            rq.ReqAccountUpdatesMulti: accounts.req_account_updates_multi,
+            rq.CancelAccountUpdatesMulti: accounts.cancel_answered,
+            rq.ReqAccountSummary: accounts.req_account_summary, rq.CancelAccountSummary: accounts.cancel_answered,
+            rq.ReqPnL: accounts.req_pnl, rq.ReqPnLSingle: accounts.req_pnl_single,
+            rq.CancelPnL: accounts.cancel_pnl, rq.CancelPnLSingle: accounts.cancel_pnl,
+        }
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -129,14 +105,10 @@ class SimServer:
         self._stopping = asyncio.Event()
         await self._listen()
         if self.config.clock is None:
-            self._tasks.append(asyncio.create_task(self._run_market()))
-        if self.config.drop_every > 0:
-            self._tasks.append(asyncio.create_task(self._drop_loop(self.config.drop_every)))
-        if self.config.restart_at or self.config.restart_every > 0:
-            self._tasks.append(asyncio.create_task(self._restart_loop()))
+            self.spawn(self._run_market())
+        self.faults.start()
         if self.config.scenario == "demo":
-            from blotter.sim.scenarios import start_demo
-            self._send_all(start_demo(self))
+            self.publish(scenarios.start_demo(self))
         self._ready.set()
         if on_ready is not None:
             on_ready()
@@ -177,17 +149,39 @@ class SimServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run `coro` as a background task of the simulator, cancelled at shutdown (on its loop)."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.append(task)
+        return task
+
     async def _listen(self) -> None:
         self._server = await asyncio.start_server(self._accept, self.config.host, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
         log.info("listening on %s:%d", self.config.host, self.port)
+
+    async def ensure_listening(self) -> None:
+        """Listen again on the same port, unless listening already (after `go_down`)."""
+        if self._server is None:
+            await self._listen()
+
+    def go_down(self, reason: str) -> None:
+        """Stop listening and close every session, as TWS going down does (on the loop)."""
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        self.close_sessions(reason)
+
+    def close_sessions(self, reason: str) -> None:
+        for s in list(self.sessions):
+            s.close(reason)
 
     async def _shutdown(self) -> None:
         for task in self._tasks:
             task.cancel()
         if self._server is not None:
             self._server.close()
-        self._close_sessions("simulator stopping")
+        self.close_sessions("simulator stopping")
         await asyncio.gather(*self._tasks, *self._session_tasks, return_exceptions=True)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -208,19 +202,19 @@ class SimServer:
 
     def connection_time(self) -> str:
         """The handshake's time, as TWS writes it: `yyyyMMdd HH:mm:ss <zone>`."""
-        local = self.clock.now().replace(tzinfo=timezone.utc).astimezone(EASTERN)
+        local = self.clock.eastern()
         return local.strftime("%Y%m%d %H:%M:%S ") + local.tzname()
 
     def _is_open(self, inst) -> bool:
         if self.config.always_open or inst.sec_type in ("CASH",):
             return True
-        local = self.clock.now().replace(tzinfo=timezone.utc).astimezone(EASTERN)
+        local = self.clock.eastern()
         minutes = local.hour * 60 + local.minute
         return local.weekday() < 5 and 9 * 60 + 30 <= minutes < 16 * 60
 
     def _opens_at(self, inst) -> str:
         """When the regular session next opens (US/Eastern 09:30 of the next weekday that has one)."""
-        local = self.clock.now().replace(tzinfo=timezone.utc).astimezone(EASTERN)
+        local = self.clock.eastern()
         day = local.date() if (local.hour, local.minute) < (9, 30) else local.date() + timedelta(days=1)
         while day.weekday() >= 5:
             day += timedelta(days=1)
@@ -236,7 +230,7 @@ class SimServer:
     def _step(self) -> None:
         self._steps += 1
         self.market.step()
-        self._send_all(self.broker.step())
+        self.publish(self.broker.step())
         self._send_ticks()
 
     def advance(self, seconds: float) -> None:
@@ -262,10 +256,10 @@ class SimServer:
         """One request from a session (already within the rate limit), of either generation."""
         request = None
         try:
-            request = rq.read(session.version, incoming)
+            request = decode.read(session.version, incoming)
         finally:  # a request that does not decode is recorded too, before its WireError ends the session
             self.recorder.got(session, incoming, request)
-        handler = getattr(self, "_on_" + type(request).__name__, None)
+        handler = self.handlers.get(type(request))
         if handler is None:
             name = getattr(request, "name", "?")
             log.warning("client %s: unsupported request %s (%d)", session.client_id, name, incoming.msg_id)
@@ -303,8 +297,7 @@ class SimServer:
                 self._flood(s)
 
     def _flood(self, s: Session) -> None:
-        from blotter.sim.scenarios import flood
-        flood(self, s, self.config.flood_fills)
+        scenarios.flood(self, s, self.config.flood_fills)
 
     def _on_ReqIds(self, s: Session, r: rq.ReqIds) -> None:
         s.send(em.next_valid_id(s.version, self.broker.next_id(s.client_id or 0)))
@@ -315,213 +308,11 @@ class SimServer:
     def _on_ReqManagedAccts(self, s: Session, r: rq.ReqManagedAccts) -> None:
         s.send(em.managed_accounts(s.version, list(self.config.accounts)))
 
-    def _on_ReqContractDetails(self, s: Session, r: rq.ReqContractDetails) -> None:
-        found = instruments.find(r.contract)
-        if not found:
-            self._error(s, r.req_id, errors.NO_SECURITY_DEFINITION.reply())
-            return
-        for inst in found:
-            s.send(em.contract_data(s.version, r.req_id, inst))
-        s.send(em.contract_data_end(s.version, r.req_id))
-
-    def _on_ReqMarketRule(self, s: Session, r: rq.ReqMarketRule) -> None:
-        bands = instruments.MARKET_RULES.get(r.rule_id)
-        if bands is None:
-            self._error(s, -1, errors.NO_MARKET_RULE.reply(rule_id=r.rule_id))
-            return
-        s.send(em.market_rule(s.version, r.rule_id, bands))
-
-    def _on_ReqMarketDataType(self, s: Session, r: rq.ReqMarketDataType) -> None:
-        s.market_data_type = r.market_data_type
-
-    def _on_ReqMktData(self, s: Session, r: rq.ReqMktData) -> None:
-        found = instruments.find(r.contract)
-        if len(found) != 1:
-            self._error(s, r.req_id, errors.NO_SECURITY_DEFINITION.reply())
-            return
-        inst = found[0]
-        data_type = 1 if s.market_data_type == 1 else 3  # live, or delayed when asked for
-        s.send(em.market_data_type(s.version, r.req_id, data_type))
-        s.send(em.tick_req_params(s.version, r.req_id, inst.min_tick, "9c0001", 3))
-        self._send_quote(s, r.req_id, inst.con_id)
-        if r.snapshot or r.regulatory_snapshot:
-            s.send(em.tick_snapshot_end(s.version, r.req_id))
-        else:
-            s.subscriptions[r.req_id] = inst.con_id
-
-    def _on_CancelMktData(self, s: Session, r: rq.CancelMktData) -> None:
-        s.subscriptions.pop(r.req_id, None)
-
-    def _on_PlaceOrder(self, s: Session, r: rq.PlaceOrder) -> None:
-        self._send_all(self.broker.place(s.client_id or 0, r.order_id, r.contract, r.order))
-
-    def _on_CancelOrder(self, s: Session, r: rq.CancelOrder) -> None:
-        self._send_all(self.broker.cancel(s.client_id or 0, r.order_id))
-
-    def _on_ReqGlobalCancel(self, s: Session, r: rq.ReqGlobalCancel) -> None:
-        self._send_all(self.broker.global_cancel())
-
-    def _on_ReqOpenOrders(self, s: Session, r: rq.ReqOpenOrders) -> None:
-        if s.client_id == 0:
-            self._send_all(self.broker.bind_tws_orders())
-        self._send_open_orders(s, [o for o in self.broker.working() if self.routing.sees(s.client_id, o)])
-
-    def _on_ReqAllOpenOrders(self, s: Session, r: rq.ReqAllOpenOrders) -> None:
-        self._send_open_orders(s, self.broker.working())
-
-    def _on_ReqAutoOpenOrders(self, s: Session, r: rq.ReqAutoOpenOrders) -> None:
-        if s.client_id != 0:
-            self._error(s, -1, errors.AUTO_OPEN_NEEDS_CLIENT_0.reply())
-            return
-        s.auto_bind = r.auto_bind
-        if r.auto_bind:
-            self._send_all(self._bind_and_show())
-
-    def _bind_and_show(self) -> list[Notice]:
-        """Bind open TWS orders to client 0 and show each: orderBound, then openOrder and orderStatus."""
-        bound = self.broker.bind_tws_orders()
-        return bound + [OrderNotice(n.order) for n in bound if isinstance(n, BoundNotice)]
-
-    def _send_open_orders(self, s: Session, orders: Iterable[SimOrder]) -> None:
-        for order in orders:
-            s.send(eo.open_order(s.version, order))
-            s.send(eo.order_status(s.version, order))
-        s.send(eo.open_order_end(s.version))
-
-    def _on_ReqCompletedOrders(self, s: Session, r: rq.ReqCompletedOrders) -> None:
-        for order in self.broker.done():
-            if r.api_only and order.client_id == 0 and order.order_id <= 0:
-                continue
-            s.send(eo.completed_order(s.version, order))
-        s.send(eo.completed_orders_end(s.version))
-
     def _on_ReqExecutions(self, s: Session, r: rq.ReqExecutions) -> None:
-        for fill in self.broker.fills.values():
-            if self.routing.sees_owner(s.client_id, fill.client_id) and _matches(r, fill, self.clock.now()):
-                s.send(eo.exec_details(s.version, r.req_id, fill))
-                s.send(eo.commission_report(s.version, fill))
-        s.send(eo.exec_details_end(s.version, r.req_id))
+        self.orders.req_executions(s, r)
         if s in self._flood_waiting:
             self._flood_waiting.discard(s)
             self._flood(s)
-
-    def _on_ReqPositions(self, s: Session, r: rq.ReqPositions) -> None:
-        s.positions_stream = True
-        for h in portfolio.holdings(self.broker, self.market):
-            s.send(self._position(s, h))
-        s.send(em.position_end(s.version))
-
-    def _on_CancelPositions(self, s: Session, r: rq.CancelPositions) -> None:
-        s.positions_stream = False
-
-    def _on_ReqPositionsMulti(self, s: Session, r: rq.ReqPositionsMulti) -> None:
-        account = self._account_of(r.account)
-        s.position_multi_streams[r.req_id] = (account, r.model_code)
-        for h in portfolio.holdings(self.broker, self.market, account):
-            s.send(self._position(s, h, r.req_id, r.model_code))
-        s.send(em.position_multi_end(s.version, r.req_id))
-
-    def _on_CancelPositionsMulti(self, s: Session, r: rq.CancelPositionsMulti) -> None:
-        s.position_multi_streams.pop(r.req_id, None)
-
-    def _on_ReqAccountUpdates(self, s: Session, r: rq.ReqAccountUpdates) -> None:
-        if not r.subscribe:
-            s.account_stream = None
-            return
-        account = s.account_stream = self._account_of(r.acct_code)
-        for key, value, currency in portfolio.account_values(self.broker, self.market, account):
-            s.send(em.account_value(s.version, key, value, currency, account))
-        for h in portfolio.holdings(self.broker, self.market, account, open_only=True):
-            s.send(self._portfolio_line(s, h))
-        local = self.clock.now().replace(tzinfo=timezone.utc).astimezone(EASTERN)
-        s.send(em.account_time(s.version, local.strftime("%H:%M")))
-        s.send(em.account_download_end(s.version, account))
-
-    def _position(self, s: Session, h: portfolio.Holding, req_id: int | None = None, model_code: str = "") -> Message:
-        """A position line (of reqPositions, or of reqPositionsMulti's `req_id`), with the cost per contract."""
-        cost = h.avg_cost * h.multiplier
-        if req_id is None:
-            return em.position(s.version, h.account, h.instrument, h.qty, cost)
-        return em.position_multi(s.version, req_id, h.account, model_code, h.instrument, h.qty, cost)
-
-    def _portfolio_line(self, s: Session, h: portfolio.Holding) -> Message:
-        return em.portfolio_value(s.version, h.instrument, h.qty, h.price, h.value, h.avg_cost * h.multiplier,
-                                  h.unrealized, portfolio.realized(self.broker, h.account, h.instrument.con_id),
-                                  h.account)
-
-    def _send_position_change(self, fill: Fill) -> None:
-        """After a fill TWS pushes the changed position to every session subscribed to positions or to
-        the account's updates, whichever client placed the order."""
-        held = portfolio.holdings(self.broker, self.market, fill.account, fill.instrument.con_id)
-        if not held:
-            return
-        h = held[0]
-        for s in self._sessions_of(lambda cid: True):
-            if s.positions_stream:
-                s.send(self._position(s, h))
-            for req_id, (account, model_code) in s.position_multi_streams.items():
-                if account == h.account:
-                    s.send(self._position(s, h, req_id, model_code))
-            if s.account_stream == h.account:
-                s.send(self._portfolio_line(s, h))
-
-    def _on_ReqAccountUpdatesMulti(self, s: Session, r: rq.ReqAccountUpdatesMulti) -> None:
-        account = self._account_of(r.account)
-        for key, value, currency in portfolio.account_values(self.broker, self.market, account):
-            s.send(em.account_update_multi(s.version, r.req_id, account, r.model_code, key, value, currency))
-        s.send(em.account_update_multi_end(s.version, r.req_id))
-
-    def _on_CancelAccountUpdatesMulti(self, s: Session, r: rq.CancelAccountUpdatesMulti) -> None:
-        pass
-
-    def _on_ReqAccountSummary(self, s: Session, r: rq.ReqAccountSummary) -> None:
-        for account, tag, value, currency in portfolio.summary(self.broker, self.market, self.config.accounts,
-                                                               r.tags):
-            s.send(em.account_summary(s.version, r.req_id, account, tag, value, currency))
-        s.send(em.account_summary_end(s.version, r.req_id))
-
-    def _on_CancelAccountSummary(self, s: Session, r: rq.CancelAccountSummary) -> None:
-        pass
-
-    def _on_ReqPnL(self, s: Session, r: rq.ReqPnL) -> None:
-        s.pnl_streams[r.req_id] = (self._account_of(r.account), None)
-        self._send_pnl(s, r.req_id)
-
-    def _on_ReqPnLSingle(self, s: Session, r: rq.ReqPnLSingle) -> None:
-        if instruments.by_con_id(r.con_id) is None:
-            self._error(s, r.req_id, errors.NO_SECURITY_DEFINITION.reply())
-            return
-        s.pnl_streams[r.req_id] = (self._account_of(r.account), r.con_id)
-        self._send_pnl(s, r.req_id)
-
-    def _on_CancelPnL(self, s: Session, r: rq.CancelPnL) -> None:
-        s.pnl_streams.pop(r.req_id, None)
-
-    _on_CancelPnLSingle = _on_CancelPnL
-
-    def _send_pnl(self, s: Session, req_id: int) -> None:
-        """One P&L update of a subscription (TWS sends them about once a second while it lasts)."""
-        account, con_id = s.pnl_streams[req_id]
-        daily, unrealized, realized = portfolio.pnl(self.broker, self.market, account, con_id or 0)
-        if con_id is None:
-            s.send(em.pnl(s.version, req_id, daily, unrealized, realized))
-            return
-        held = portfolio.holdings(self.broker, self.market, account, con_id)
-        qty = held[0].qty if held else Decimal(0)
-        value = held[0].value if held else 0.0
-        s.send(em.pnl_single(s.version, req_id, qty, daily, unrealized, realized, value))
-
-    def _account_of(self, requested: str) -> str:
-        """The account a request names, or the first one when it names none (or "All")."""
-        return requested if requested and requested != "All" else self.config.accounts[0]
-
-    def _on_ReqMatchingSymbols(self, s: Session, r: rq.ReqMatchingSymbols) -> None:
-        s.send(em.symbol_samples(s.version, r.req_id, instruments.matching(r.pattern)))
-
-    def _on_ReqSecDefOptParams(self, s: Session, r: rq.ReqSecDefOptParams) -> None:
-        for chain in instruments.option_chains(r.underlying_symbol, r.underlying_con_id):
-            s.send(em.sec_def_opt_params(s.version, r.req_id, *chain))
-        s.send(em.sec_def_opt_params_end(s.version, r.req_id))
 
     def _on_ReqCurrentTimeInMillis(self, s: Session, r: rq.ReqCurrentTimeInMillis) -> None:
         s.send(em.current_time_in_millis(s.version, self._ms()))
@@ -531,149 +322,51 @@ class SimServer:
 
     # -- routing ------------------------------------------------------------------------------
 
-    def _send_all(self, notices: list[Notice]) -> None:
-        """Encode each notice for every session that may see it, at that session's version."""
-        for notice in notices:
-            if isinstance(notice, ErrorNotice):
-                for s in self._sessions_of(lambda cid: cid == notice.client_id):
-                    s.send(em.error(s.version, notice.id, notice.code, notice.text, time_ms=self._ms()))
-            elif isinstance(notice, OrderNotice):
-                order = notice.order
-                for s in self._sessions_of(lambda cid: self.routing.sees(cid, order)):
-                    if order.client_id == 0 and order.order_id == 0 and not (s.client_id == 0 and s.auto_bind):
-                        continue  # unbound TWS orders reach client 0 only once it asked for them
-                    if notice.open_order:
-                        s.send(eo.open_order(s.version, order))
-                    for _ in range(notice.statuses):
-                        s.send(eo.order_status(s.version, order))
-            elif isinstance(notice, FillNotice):
-                for s in self._sessions_of(lambda cid: self.routing.sees_owner(cid, notice.fill.client_id)):
-                    s.send(eo.exec_details(s.version, -1, notice.fill))
-                self._send_position_change(notice.fill)
-            elif isinstance(notice, CommissionNotice):
-                for s in self._sessions_of(lambda cid: self.routing.sees_owner(cid, notice.fill.client_id)):
-                    s.send(eo.commission_report(s.version, notice.fill))
-            elif isinstance(notice, BoundNotice):
-                for s in self._sessions_of(lambda cid: cid == 0):
-                    s.send(eo.order_bound(s.version, notice.order))
-
-    def _sessions_of(self, wanted: Callable[[int | None], bool]) -> list[Session]:
-        return [s for s in self.sessions if s.client_id is not None and not s.closed and wanted(s.client_id)]
+    def publish(self, notices: list[Notice]) -> None:
+        """Send each notice to every session that may see it (on the loop): what scenarios and faults publish."""
+        self.routing.publish(notices)
 
     def _send_ticks(self) -> None:
+        pnl_due = self._steps % max(1, round(1 / self.config.step_seconds)) == 0  # about once a second
         for s in self.sessions:
-            for req_id, con_id in list(s.subscriptions.items()):
-                self._send_quote(s, req_id, con_id)
-            if self._steps % max(1, round(1 / self.config.step_seconds)) == 0:
+            self.market_data.send_ticks(s)
+            if pnl_due:
                 for req_id in list(s.pnl_streams):
-                    self._send_pnl(s, req_id)
+                    self.accounts.send_pnl(s, req_id)
 
-    def _send_quote(self, s: Session, req_id: int, con_id: int) -> None:
-        q = self.market.quote(con_id)
-        delayed = s.market_data_type in (3, 4)
-        bid, ask, last = (66, 67, 68) if delayed else (1, 2, 4)
-        s.send(em.tick_price(s.version, req_id, bid, q.bid, Decimal(q.bid_size)))
-        s.send(em.tick_price(s.version, req_id, ask, q.ask, Decimal(q.ask_size)))
-        s.send(em.tick_price(s.version, req_id, last, q.last, Decimal(q.last_size)))
-
-    # -- faults (thread-safe) -----------------------------------------------------------------
+    # -- faults: FaultInjector's (faults.py), where tests have always called them ---------------
 
     def drop_all(self) -> None:
-        """Drop every client connection now; orders and fills are kept, as TWS keeps them."""
-        self.call(lambda: self._close_sessions("dropped on demand"))
-
-    async def _drop_loop(self, every: float) -> None:
-        """Soak runs: drop everyone every `every` seconds, and refuse connects for `refuse_for` after."""
-        while True:
-            await asyncio.sleep(every)
-            if self.config.refuse_for > 0:
-                self._go_down("TWS restarting (soak)")
-                await asyncio.sleep(self.config.refuse_for)
-                await self._relisten()
-            else:
-                self._close_sessions(f"dropped (every {every}s)")
-
-    def _close_sessions(self, reason: str) -> None:
-        for s in list(self.sessions):
-            s.close(reason)
-
-    def _go_down(self, reason: str) -> None:
-        if self._server is not None:
-            self._server.close()
-            self._server = None
-        self._close_sessions(reason)
+        self.faults.drop_all()
 
     def refuse(self) -> None:
-        """Stop listening (as when TWS is down or restarting): live sessions drop, connects are refused."""
-        self.call(lambda: self._go_down("TWS restarting"))
+        self.faults.refuse()
 
     def accept(self) -> None:
-        """Listen again on the same port after `refuse`."""
-        assert self.loop is not None
-        asyncio.run_coroutine_threadsafe(self._relisten(), self.loop).result(10)
+        self.faults.accept()
 
     def refuse_for(self, seconds: float) -> None:
-        """Refuse connections for `seconds` of real time (TWS's nightly restart), then listen again."""
-        self.refuse()
-        assert self.loop is not None
-        self.loop.call_soon_threadsafe(
-            lambda: self.loop.call_later(seconds, lambda: asyncio.ensure_future(self._relisten())))
+        self.faults.refuse_for(seconds)
 
     def daily_restart(self, down_for: float | None = None) -> None:
-        """TWS's daily auto-restart: every connection dropped, connects refused for `down_for` seconds of
-        real time (None: until `accept`), the day's DAY orders ended. GTC orders keep working with their
-        perm ids, the order id sequence goes on, and fills while it is down are reported by executions."""
-        self.call(self._restart)
-        if down_for is not None:
-            assert self.loop is not None
-            self.loop.call_soon_threadsafe(
-                lambda: self.loop.call_later(down_for, lambda: asyncio.ensure_future(self._relisten())))
-
-    def _restart(self) -> None:
-        self._go_down("TWS daily restart")
-        self._send_all(self.broker.end_of_day())  # to nobody: a client learns it from completed orders
-
-    async def _restart_loop(self) -> None:
-        while True:
-            await asyncio.sleep(restart.until_next(self.config.restart_at, self.config.restart_every))
-            log.info("daily restart: refusing connections for %gs", self.config.restart_for)
-            self._restart()
-            await asyncio.sleep(self.config.restart_for)
-            await self._relisten()
-
-    async def _relisten(self) -> None:
-        if self._server is None:
-            await self._listen()
+        self.faults.daily_restart(down_for)
 
     def set_delay(self, seconds: float) -> None:
-        """Hold every outgoing message back by `seconds` of real time (0 to stop)."""
-        self.config.delay = seconds
+        self.faults.set_delay(seconds)
 
     def reject_next(self, reason: str = "Simulated rejection") -> None:
-        """The next place or modify is rejected with this reason (error 201)."""
-        def run() -> None:
-            self.broker.faults.reject_next = reason
-        self.call(run)
+        self.faults.reject_next(reason)
 
     def commission_first(self, on: bool = True) -> None:
-        """Send each commission report before its execution (TWS does, now and then)."""
-        def run() -> None:
-            self.broker.faults.commission_first = on
-        self.call(run)
+        self.faults.commission_first(on)
 
     def repeat_statuses(self, extra: int) -> None:
-        """Send `extra` more copies of every orderStatus (as TWS sometimes does)."""
-        def run() -> None:
-            self.broker.faults.repeat_status = extra
-        self.call(run)
+        self.faults.repeat_statuses(extra)
 
     def correct(self, exec_id: str) -> str:
-        """Publish a correction of a fill; returns the corrected execId."""
-        def run() -> str:
-            notices = self.broker.correct(exec_id)
-            self._send_all(notices)
-            return notices[0].fill.exec_id  # type: ignore[union-attr]
-        return self.call(run)
+        return self.faults.correct(exec_id)
+
+    # -- what a person does in TWS (thread-safe) ----------------------------------------------
 
     def tws_order(self, symbol: str, action: str, qty: int, order_type: str = "LMT",
                   lmt_price: float | None = None, aux_price: float | None = None, tif: str = "DAY") -> int:
@@ -687,54 +380,15 @@ class SimServer:
             notices = self.broker.add_tws_order(inst, spec)
             perm_id = notices[0].order.perm_id  # type: ignore[union-attr]
             if any(s.client_id == 0 and s.auto_bind for s in self.sessions):
-                notices = self._bind_and_show()
-            self._send_all(notices)
+                notices = self.orders.bind_and_show()
+            self.publish(notices)
             return perm_id
         return self.call(run)
 
     def auction(self, closing: bool = True) -> None:
         """Run the close (MOC/LOC) or open (OPG) auction now."""
-        self.call(lambda: self._send_all(self.broker.auction(closing)))
+        self.call(lambda: self.publish(self.broker.auction(closing)))
 
     def end_of_day(self) -> None:
         """End the trading day: DAY orders cancelled, DTC deactivated."""
-        self.call(lambda: self._send_all(self.broker.end_of_day()))
-
-
-def _matches(r: rq.ReqExecutions, fill, now: datetime) -> bool:
-    """TWS's ExecutionFilter: every set field must match; blank / zero fields match anything."""
-    inst = fill.instrument
-    checks = [
-        not r.client_id or r.client_id == fill.client_id,
-        not r.acct_code or r.acct_code == fill.account,
-        not r.symbol or r.symbol.upper() == inst.symbol.upper(),
-        not r.sec_type or r.sec_type.upper() == inst.sec_type,
-        not r.exchange or r.exchange.upper() == fill.exchange.upper(),
-        not r.side or _SIDES.get(r.side.upper()) == fill.side,
-        not r.specific_dates or int(fill.time.strftime("%Y%m%d")) in r.specific_dates,
-        r.last_n_days is None or (now.date() - fill.time.date()).days <= r.last_n_days,
-    ]
-    if r.time:
-        since = _filter_time(r.time)
-        checks.append(since is None or fill.time >= since)
-    return all(checks)
-
-
-_SIDES = {"BUY": "BOT", "SELL": "SLD", "BOT": "BOT", "SLD": "SLD"}
-
-
-def _filter_time(text: str) -> datetime | None:
-    """A filter time `yyyymmdd hh:mm:ss [zone]` (or `yyyymmdd-hh:mm:ss` UTC) as naive UTC."""
-    text = text.strip()
-    try:
-        if "-" in text[:9]:
-            return datetime.strptime(text[:17], "%Y%m%d-%H:%M:%S")
-        stamp = datetime.strptime(text[:17], "%Y%m%d %H:%M:%S")
-    except ValueError:
-        return None
-    zone = text[17:].strip()
-    try:
-        tz = ZoneInfo(zone) if zone else EASTERN
-    except (KeyError, ValueError):
-        tz = EASTERN
-    return stamp.replace(tzinfo=tz).astimezone(timezone.utc).replace(tzinfo=None)
+        self.call(lambda: self.publish(self.broker.end_of_day()))

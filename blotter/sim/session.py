@@ -1,8 +1,8 @@
 """One client connection to the simulated TWS: handshake, message-rate limit, and frame I/O.
 
 The session owns the socket. It reads frames, holds the negotiated server version and client id,
-and hands decoded requests to the server. Bad input (garbage, a truncated frame, a wrong handshake)
-ends this session with a logged reason and never touches the others.
+and hands decoded requests to its `Host` (the server). Bad input (garbage, a truncated frame, a wrong
+handshake) ends this session with a logged reason and never touches the others.
 """
 
 from __future__ import annotations
@@ -12,15 +12,14 @@ import collections
 import logging
 import time
 from dataclasses import field
-from typing import TYPE_CHECKING, Iterable
+from typing import Callable, Iterable, Protocol
 
 from blotter.records import record
 from blotter.sim import versions
-from blotter.sim.frames import Message, frame_message, read_payload
+from blotter.sim.config import SimConfig
+from blotter.sim.frames import Incoming, Message, frame_message, read_payload
+from blotter.sim.record import Recorder
 from blotter.sim.wire import WireError, frame, take_frame
-
-if TYPE_CHECKING:
-    from blotter.sim.server import SimServer
 
 log = logging.getLogger("blotter.sim")
 
@@ -52,12 +51,27 @@ class RateLimit:
         return None
 
 
+class Host(Protocol):
+    """What a session needs of the server it belongs to (a protocol, so this module never names the server)."""
+
+    config: SimConfig  # read for the rate limit, the delay and the highest version
+    recorder: Recorder
+
+    def handle(self, session: Session, incoming: Incoming) -> None: ...
+
+    def rate_violation(self, session: Session, received: int) -> None: ...
+
+    def forget(self, session: Session) -> None: ...
+
+    def connection_time(self) -> str: ...
+
+
 class Session:
     """A connected client, from handshake to close."""
 
-    def __init__(self, server: "SimServer", reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+    def __init__(self, host: Host, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                  number: int) -> None:
-        self.server = server
+        self.host = host
         self.reader = reader
         self.writer = writer
         self.number = number
@@ -73,7 +87,7 @@ class Session:
         self.positions_stream = False  # reqPositions, until cancelPositions
         self.position_multi_streams: dict[int, tuple[str, str]] = {}  # reqId -> (account, model code)
         self.account_stream: str | None = None  # the account of reqAccountUpdates
-        self.rate = RateLimit(server.config.rate_limit, server.config.max_rate_violations)
+        self.rate = RateLimit(host.config.rate_limit, host.config.max_rate_violations)
         self._buf = bytearray()
         self._delayed: asyncio.Queue[tuple[float, bytes]] | None = None
         self.closed = False
@@ -81,10 +95,10 @@ class Session:
     # -- output ------------------------------------------------------------------------------
 
     def send(self, message: Message) -> None:
-        """Queue one message to the client (after the server's configured delay, if any)."""
+        """Queue one message to the client (after the host's configured delay, if any)."""
         if self.closed:
             return
-        self.server.recorder.sent(self, message)
+        self.host.recorder.sent(self, message)
         self._write(frame_message(self.version, message))
 
     def send_many(self, messages: Iterable[Message]) -> None:
@@ -94,7 +108,7 @@ class Session:
         """
         if self.closed:
             return
-        recorder, version = self.server.recorder, self.version
+        recorder, version = self.host.recorder, self.version
         chunks: list[bytes] = []
         for message in messages:
             recorder.sent(self, message)
@@ -104,7 +118,7 @@ class Session:
 
     def _write(self, data: bytes) -> None:
         """Write now, or after the configured delay (and behind anything still held back)."""
-        delay = self.server.config.delay
+        delay = self.host.config.delay
         if delay > 0 or (self._delayed is not None and not self._delayed.empty()):
             if self._delayed is None:
                 self._delayed = asyncio.Queue()
@@ -165,7 +179,7 @@ class Session:
             client_min, client_max = int(low), int(high or low)
         except ValueError:
             raise WireError(f"bad version range {text!r}") from None
-        highest = self.server.config.max_version
+        highest = self.host.config.max_version
         version = versions.negotiate(client_min, client_max, highest)
         if version is None:
             self.send_raw(frame(["4", "2", "-1", "503",
@@ -175,7 +189,7 @@ class Session:
             raise SessionClosed(f"client range v{client_min}..{client_max} does not meet ours")
         self.version = version
         self.connect_options = options
-        self.send_raw(frame([str(version), self.server.connection_time()]))
+        self.send_raw(frame([str(version), self.host.connection_time()]))
         log.info("session %d: %s handshake v%d..%d -> %d %s", self.number, self.peer, client_min,
                  client_max, version, options)
 
@@ -191,11 +205,11 @@ class Session:
                     continue
                 over = self.rate.admit(time.monotonic())
                 if over is not None:
-                    self.server.rate_violation(self, over)
+                    self.host.rate_violation(self, over)
                     if self.rate.violations > self.rate.max_violations:
                         raise SessionClosed("message rate limit broken repeatedly")
                     continue
-                self.server.handle(self, incoming)
+                self.host.handle(self, incoming)
                 await self.writer.drain()
         except WireError as exc:
             log.warning("session %d (%s): bad input, closing: %s", self.number, self.peer, exc)
@@ -203,4 +217,8 @@ class Session:
             log.info("session %d (%s): %s", self.number, self.peer, exc)
         finally:
             self.close("end of session")
-            self.server.forget(self)
+            self.host.forget(self)
+
+
+# how a handler answers a session with a TWS error: (session, request id, (code, text)), stamped by the server
+ErrorReply = Callable[[Session, int, tuple[int, str]], None]

@@ -30,6 +30,7 @@ from ibapi.order_condition import (
 from ibapi.tag_value import TagValue
 from ibapi.wrapper import EWrapper
 
+from blotter.sim import decode
 from blotter.sim import requests as rq
 from blotter.sim import versions as V
 from blotter.sim.frames import read_payload
@@ -137,7 +138,7 @@ def sent_fields(version: int, call: Callable[[EClient], object]) -> list[str]:
 
 def decoded(version: int, call: Callable[[EClient], object]) -> rq.Request:
     """What the simulator at `version` reads from the frame `call` makes ibapi send, text or protobuf."""
-    return rq.read(version, read_payload(version, sent_payload(version, call)))
+    return decode.read(version, read_payload(version, sent_payload(version, call)))
 
 
 # --- what the decoder should give for an ibapi Contract / Order -------------------------------
