@@ -65,12 +65,21 @@ class Accounts:
         s.send(em.account_update_multi_end(s.version, r.req_id))
 
     def req_account_summary(self, s: Session, r: rq.ReqAccountSummary) -> None:
-        for account, tag, value, currency in portfolio.summary(self.broker, self.market, self.accounts, r.tags):
-            s.send(em.account_summary(s.version, r.req_id, account, tag, value, currency))
-        s.send(em.account_summary_end(s.version, r.req_id))
+        s.summary_streams[r.req_id] = r.tags
+        self.send_summary(s, r.req_id)
 
-    def cancel_answered(self, s: Session, r: rq.CancelAccountUpdatesMulti | rq.CancelAccountSummary) -> None:
-        """Nothing to stop: account updates multi and summaries are answered once, not streamed."""
+    def send_summary(self, s: Session, req_id: int) -> None:
+        """The summary's tags and its end: on the request, then every three minutes as TWS does."""
+        for account, tag, value, currency in portfolio.summary(self.broker, self.market, self.accounts,
+                                                               s.summary_streams[req_id]):
+            s.send(em.account_summary(s.version, req_id, account, tag, value, currency))
+        s.send(em.account_summary_end(s.version, req_id))
+
+    def cancel_summary(self, s: Session, r: rq.CancelAccountSummary) -> None:
+        s.summary_streams.pop(r.req_id, None)
+
+    def cancel_answered(self, s: Session, r: rq.CancelAccountUpdatesMulti) -> None:
+        """Nothing to stop: account updates multi are answered once, not streamed."""
 
     def req_pnl(self, s: Session, r: rq.ReqPnL) -> None:
         s.pnl_streams[r.req_id] = (self._account_of(r.account), None)

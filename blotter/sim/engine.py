@@ -125,6 +125,9 @@ class Broker:
         self._unacked: set[int] = set()  # perm ids placed but not yet acknowledged by the "exchange"
         self._bulk_specs: dict[tuple[str, Decimal], OrderSpec] = {}
         self._stamped: tuple[datetime | None, str] = (None, "")
+        self.day_started: datetime | None = None  # the last day boundary (None: the simulator's first day)
+        self.day_marks: dict[tuple[str, int], float] = {}  # each position's value at that boundary
+        self.earlier_fills: frozenset[str] = frozenset()  # the fills (by base exec id) of the days before it
 
     # -- queries ----------------------------------------------------------------------------
 
@@ -278,7 +281,16 @@ class Broker:
         return notices
 
     def end_of_day(self) -> list[Notice]:
-        """The session ends: DAY orders are cancelled, DTC orders deactivated."""
+        """The session ends: DAY orders are cancelled, DTC orders deactivated, and the daily P&L starts
+        over from each position's value now."""
+        # the day's fills are told by fill, not by time: a manual clock need not move across the boundary
+        self.day_started, self.earlier_fills = self.now(), frozenset(self.fills)
+        self.day_marks = {}
+        for (account, con_id), pos in self.ledger.positions.items():
+            inst = instruments.by_con_id(con_id)
+            if inst is not None and pos.qty:
+                self.day_marks[(account, con_id)] = float(pos.qty) * self.market.quote(con_id).last * \
+                    multiplier_of(inst)
         notices: list[Notice] = []
         for order in self.working():
             if order.spec.tif in ("DAY", "", "DTC", "OPG"):

@@ -101,10 +101,19 @@ def summary(broker: Broker, market: Market, accounts: Iterable[str], tags: str) 
 
 
 def pnl(broker: Broker, market: Market, account: str, con_id: int = 0) -> tuple[float, float, float]:
-    """(daily, unrealized, realized) P&L of the account or of one of its positions."""
-    unrealized = round(sum(h.unrealized for h in holdings(broker, market, account, con_id)), 2)
+    """(daily, unrealized, realized) P&L of the account or of one of its positions. Daily is since the
+    last day boundary (Broker.end_of_day): what the positions are worth now, less what they were worth
+    then and what today's fills cost; before the first boundary, since the simulator started."""
+    held = holdings(broker, market, account, con_id)
+    unrealized = round(sum(h.unrealized for h in held), 2)
     done = realized(broker, account, con_id)
-    return round(unrealized + done, 2), unrealized, done
+    if broker.day_started is None:
+        return round(unrealized + done, 2), unrealized, done
+    then = sum(v for (acct, cid), v in broker.day_marks.items() if acct == account and (not con_id or cid == con_id))
+    spent = sum((1 if f.side == "BOT" else -1) * float(f.shares) * f.price * multiplier_of(f.instrument) + f.commission
+                for key, f in broker.fills.items() if key not in broker.earlier_fills and f.account == account
+                and (not con_id or f.instrument.con_id == con_id))
+    return round(sum(h.value for h in held) - then - spent, 2), unrealized, done
 
 
 def _money(value: float) -> str:

@@ -36,6 +36,7 @@ from blotter.sim.session import Session
 __all__ = ["FLOOD_AFTER", "UNSERVED", "SimConfig", "SimServer"]  # config's two as well: callers import them here
 
 log = logging.getLogger("blotter.sim")
+SUMMARY_EVERY = 180.0  # seconds between the updates of an account summary subscription, as TWS sends them
 Handler = Callable[[Session, Any], None]
 # the request types requests.py decodes that have no handler: each is answered with error 321
 UNSERVED: tuple[type, ...] = (rq.Unsupported,)
@@ -92,7 +93,7 @@ class SimServer:
             rq.ReqAccountUpdates: accounts.req_account_updates,
             rq.ReqAccountUpdatesMulti: accounts.req_account_updates_multi,
             rq.CancelAccountUpdatesMulti: accounts.cancel_answered,
-            rq.ReqAccountSummary: accounts.req_account_summary, rq.CancelAccountSummary: accounts.cancel_answered,
+            rq.ReqAccountSummary: accounts.req_account_summary, rq.CancelAccountSummary: accounts.cancel_summary,
             rq.ReqPnL: accounts.req_pnl, rq.ReqPnLSingle: accounts.req_pnl_single,
             rq.CancelPnL: accounts.cancel_pnl, rq.CancelPnLSingle: accounts.cancel_pnl,
         }
@@ -328,11 +329,15 @@ class SimServer:
 
     def _send_ticks(self) -> None:
         pnl_due = self._steps % max(1, round(1 / self.config.step_seconds)) == 0  # about once a second
+        summary_due = self._steps % max(1, round(SUMMARY_EVERY / self.config.step_seconds)) == 0
         for s in self.sessions:
             self.market_data.send_ticks(s)
             if pnl_due:
                 for req_id in list(s.pnl_streams):
                     self.accounts.send_pnl(s, req_id)
+            if summary_due:
+                for req_id in list(s.summary_streams):
+                    self.accounts.send_summary(s, req_id)
 
     # -- faults: FaultInjector's (faults.py), where tests have always called them ---------------
 

@@ -83,6 +83,7 @@ class Session:
         self.market_data_type = 1
         self.subscriptions: dict[int, int] = {}  # reqId -> conId
         self.pnl_streams: dict[int, tuple[str, int | None]] = {}  # reqId -> (account, conId or None: the account's)
+        self.summary_streams: dict[int, str] = {}  # reqAccountSummary's reqId -> its tags, sent again every 3 min
         # subscriptions that positions changed by a fill are pushed to
         self.positions_stream = False  # reqPositions, until cancelPositions
         self.position_multi_streams: dict[int, tuple[str, str]] = {}  # reqId -> (account, model code)

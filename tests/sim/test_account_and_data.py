@@ -57,3 +57,45 @@ def test_positions_and_account_updates_follow_the_fills(sim, connect):
     assert {"NetLiquidation", "BuyingPower"} <= keys
     [portfolio] = client.args("updatePortfolio")
     assert portfolio[0].symbol == "AAPL" and portfolio[1] == Decimal(300)
+
+
+def test_daily_pnl_starts_over_at_the_day_boundary(sim, connect):
+    from tests.sim.test_lifecycle import order, run_until_done, stock
+    client = connect(1)
+    client.placeOrder(1, stock(), order("BUY", 100))
+    run_until_done(sim, client, 1)
+    client.reqPnL(7, "DU1234567", "")
+    before = client.wait_for("pnl", lambda req, *rest: req == 7)[-1]
+    assert before[1] == round(before[2] + before[3], 2), "before any boundary: unrealized + realized"
+    sim.end_of_day()
+    client.reqPnLSingle(8, "DU1234567", "", 265598)
+    daily, unrealized = client.wait_for("pnlSingle", lambda req, *rest: req == 8)[-1][2:4]
+    assert daily == 0.0 and unrealized == before[2], "a new day: nothing gained or lost yet today"
+    quote = sim.call(lambda: sim.market.quote(265598))
+    sold = round(quote.bid - 1.0, 2)
+    client.placeOrder(2, stock(), order("SELL", 100, "LMT", lmt=sold))
+    run_until_done(sim, client, 2)
+    mark = sim.call(lambda: sim.broker.day_marks[("DU1234567", 265598)])
+    fill = [a[2] for a in client.args("execDetails") if a[2].orderId == 2]
+    got = sum(float(e.shares) * e.price for e in fill)
+    commission = sum(r.commissionAndFees for (r,) in client.args("commissionAndFeesReport")
+                     if r.execId in {e.execId for e in fill})
+    client.cancelPnLSingle(8)
+    client.reqPnLSingle(9, "DU1234567", "", 265598)
+    daily = client.wait_for("pnlSingle", lambda req, *rest: req == 9)[-1][2]
+    assert daily == round(got - commission - mark, 2), "today: what the sale brought less what it was worth"
+
+
+def test_an_account_summary_is_sent_again_every_three_minutes_until_cancelled(sim, connect):
+    client = connect(1)
+    client.reqAccountSummary(5, "All", "NetLiquidation")
+    client.wait_for("accountSummaryEnd", lambda req: req == 5)
+    sim.advance(180.0)
+    client.wait_for("accountSummaryEnd", lambda req: req == 5, count=2)
+    client.cancelAccountSummary(5)
+    client.reqCurrentTime()
+    client.wait_for("currentTime")  # the cancel is handled by now
+    sim.advance(180.0)
+    client.reqCurrentTime()
+    client.wait_for("currentTime", count=2)
+    assert len(client.args("accountSummaryEnd")) == 2
