@@ -63,3 +63,10 @@ def test_the_account_line_takes_its_figures_and_pnl_with_their_times():
     assert (line.net_liquidation, line.buying_power, line.excess_liquidity, line.currency) == \
         (1_002_345.5, 4_000_000.0, 750_000.0, "USD")
     assert (line.daily, line.values_at, line.pnl_at) == (1234.5, 5.0, 6.0)
+
+
+def test_each_account_has_its_line():
+    store = Store()
+    store.apply([AccountValue("DU2", "NetLiquidation", "2", "USD"), AccountValue("DU1", "NetLiquidation", "1", "USD"),
+                 AccountPnL("DU2", 5.0, 5.0, 0.0)])
+    assert [(a.account, a.net_liquidation, a.daily) for a in store.accounts()] == [("DU1", 1.0, None), ("DU2", 2.0, 5.0)]

@@ -152,3 +152,23 @@ async def _kill_moved(world):
                     f"SELL {aapl.position + 50} AAPL MKT" in str(app.screen.query_one(".body").render()),
                     "asked again with the new list")
         assert len(sent_orders(world)) == before, "no position closed on a list that was not confirmed"
+
+
+def test_the_positions_pane_filters_and_exports_like_the_others(world, tmp_path):
+    asyncio.run(_filter_export(world, tmp_path))
+
+
+async def _filter_export(world, tmp_path):
+    import csv
+
+    app = world.app()
+    app.export_dirs = [tmp_path]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, positions_valued)
+        await pilot.press("5", "slash", "s", "p", "y", "enter")
+        pane = app.pane("positions")
+        await until(pilot, lambda: len(pane.table.keys) == 1, "only SPY's row")
+        await pilot.press("e")
+        [written] = await until(pilot, lambda: list(tmp_path.glob("blotter-positions-*.csv")), "the CSV")
+    rows = list(csv.reader(written.open(encoding="utf-8")))
+    assert rows[0][:3] == ["Symbol", "Position", "Daily P&L"] and [r[:2] for r in rows[1:]] == [["SPY", "-100"]]
