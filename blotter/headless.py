@@ -18,7 +18,8 @@ def describe(store: Store, changes: Changes) -> list[str]:
     if changes.connection_changed:
         info = store.connection
         retry = f" (retry in {info.retry_at - info.since:.0f}s)" if info.retry_at > info.since else ""
-        lines.append(f"CONN {info.state.value} {info.detail}{retry}".rstrip())
+        state = info.state.value if info.state is not None else "offline"
+        lines.append(f"CONN {state} {info.detail}{retry}".rstrip())
     for key in (*changes.orders_added, *changes.orders_updated):
         row = store.order(key)
         if row is not None:

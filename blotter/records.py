@@ -21,11 +21,18 @@ from __future__ import annotations
 import reprlib
 from dataclasses import MISSING, FrozenInstanceError, dataclass, fields
 from operator import attrgetter
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, TypeVar, dataclass_transform, overload
 
 T = TypeVar("T")
 
 
+@overload
+def frozen(cls: type[T], *, slots: bool = False) -> type[T]: ...
+@overload
+def frozen(cls: None = None, *, slots: bool = False) -> Callable[[type[T]], type[T]]: ...
+
+
+@dataclass_transform(frozen_default=True)  # so type checkers read the fields as a frozen dataclass's
 def frozen(cls: type[T] | None = None, *, slots: bool = False) -> Any:
     """`@dataclass(frozen=True)`, quicker; `@frozen(slots=True)` for `__slots__`."""
     if cls is None:
@@ -34,22 +41,23 @@ def frozen(cls: type[T] | None = None, *, slots: bool = False) -> Any:
     if own & {"__setattr__", "__delattr__"}:
         raise TypeError(f"{cls.__name__}: a frozen class cannot define __setattr__ or __delattr__")
     cls, names, values = _gathered(cls, slots, own)
-    cls.__init__ = _init(cls, "slots" if slots else "dict")  # type: ignore[misc]
+    cls.__init__ = _init(cls, "slots" if slots else "dict")  # type: ignore[misc,method-assign]
     if "__hash__" not in own:
         cls.__hash__ = lambda self: hash(values(self))  # type: ignore[method-assign,assignment]
     if slots:  # copy and pickle set the slots back through these, not through the refusing __setattr__
         cls.__getstate__ = lambda self: values(self)  # type: ignore[method-assign]
-        cls.__setstate__ = _set_state(names)  # type: ignore[method-assign]
+        cls.__setstate__ = _set_state(names)  # type: ignore[method-assign,union-attr]
     cls.__setattr__ = _refuse(cls, frozenset(names), "assign to")  # type: ignore[method-assign]
     cls.__delattr__ = _refuse(cls, frozenset(names), "delete")  # type: ignore[method-assign]
     return cls
 
 
+@dataclass_transform()
 def record(cls: type[T]) -> type[T]:
     """`@dataclass`, quicker: fields set as attributes, unhashable (as dataclass makes it)."""
     own = _own(cls)
     cls, _, _ = _gathered(cls, False, own)
-    cls.__init__ = _init(cls, "attributes")  # type: ignore[misc]
+    cls.__init__ = _init(cls, "attributes")  # type: ignore[misc,method-assign]
     if "__hash__" not in own:
         cls.__hash__ = None  # type: ignore[assignment]
     return cls

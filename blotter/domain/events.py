@@ -325,4 +325,5 @@ class Resynced:
 
 
 Event = Union[OpenOrder, CompletedOrder, StatusUpdate, Execution, Commission, TwsMessage, OrderBound, EndOf,
-              NextValidId, Accounts, ContractInfo, MarketRule, Tick, Connection, OrderSent, Refused, Resynced]
+              NextValidId, Accounts, ContractInfo, MarketRule, Tick, Connection, OrderSent, Refused, Resynced,
+              Position, PositionPnL, AccountPnL, AccountValue]

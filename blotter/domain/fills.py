@@ -104,7 +104,7 @@ class FillBook:
             return None
         if before is not None and exec_id is before.exec_id and (held is None or held is known) and _whole(report):
             self._reports.pop(base, None)  # the only report, for the fill's own version: its row says it all
-            fees = report[1:]  # nothing in it unset
+            fees: tuple[float | None, str, float | None] = report[1:]  # nothing in it unset
         else:
             self._reports[base] = _with(held, known, report)
             if before is None:
@@ -112,7 +112,7 @@ class FillBook:
             if self._pick(base, before.exec_id) is not report:  # the fill's version takes another report
                 return None
             fees = _fees(report)
-        after = self.fills[base] = FillRow(*_BUT_FEES(before), *fees)
+        after = self.fills[base] = FillRow(*_BUT_FEES(before), *fees)  # type: ignore[call-arg]  # all fields
         return base, before, after
 
     def _held(self, base: str, row: FillRow | None) -> Report | list[Report] | None:

@@ -119,17 +119,21 @@ class Holdings:
         self._accounts_changed = True
 
     def account_value(self, ev: AccountValue) -> None:
-        field = {"NetLiquidation": "net_liquidation", "BuyingPower": "buying_power",
-                 "ExcessLiquidity": "excess_liquidity"}.get(ev.tag)
-        if field is None:
+        if ev.tag not in SUMMARY_TAGS:
             return
         try:
             value: float | None = float(ev.value)
         except ValueError:
             value = None
         old = self._accounts.get(ev.account) or AccountRow(ev.account)
-        self._accounts[ev.account] = replace(old, currency=ev.currency or old.currency, values_at=ev.received,
-                                             **{field: value})
+        new = replace(old, currency=ev.currency or old.currency, values_at=ev.received)
+        if ev.tag == "NetLiquidation":
+            new = replace(new, net_liquidation=value)
+        elif ev.tag == "BuyingPower":
+            new = replace(new, buying_power=value)
+        else:
+            new = replace(new, excess_liquidity=value)
+        self._accounts[ev.account] = new
         self._accounts_changed = True
 
     def flush(self) -> tuple[tuple[PositionKey, ...], bool]:

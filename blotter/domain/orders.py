@@ -20,7 +20,7 @@ from blotter.domain.rows import ZERO
 from blotter.domain.status import OrderStatus
 from blotter.domain.tally import Tally
 
-_PARSED = {s.value: s for s in OrderStatus if s is not OrderStatus.UNREPORTED}  # the words TWS sends
+_PARSED: dict[str, OrderStatus] = {s.value: s for s in OrderStatus if s is not OrderStatus.UNREPORTED}  # the words TWS sends
 FINAL = frozenset({OrderStatus.FILLED, OrderStatus.CANCELLED, OrderStatus.API_CANCELLED})
 NO_CONTRACT, NO_ORDER_FIELDS = ContractRef(), OrderFields()  # frozen: one shared by every order not yet echoed
 
@@ -188,7 +188,7 @@ class OrderBook:
         elif ids.get(order_id) == perm_id:
             return None
         ids[order_id] = perm_id
-        state = self.states.pop((0, client_id, order_id), None)  # a plain tuple finds its equal OrderKey
+        state = self.states.pop((0, client_id, order_id), None)  # type: ignore[call-overload]  # a plain tuple finds its equal OrderKey
         if state is None:
             return None
         old_key, new_key = state.key, OrderKey(perm_id)

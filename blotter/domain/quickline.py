@@ -125,7 +125,7 @@ def parse(text: str) -> ParseResult:
     symbol = _symbol(line, line.tokens[line.at - 1][0] if line.at > 1 else side)
     sec_type = line.take()[0].upper() if line.peek() in SEC_TYPES else ""
     order = _order(line, symbol or "the symbol")
-    options = _options(line, order.get("order_type", ""))
+    options = _options(line, str(order.get("order_type", "")))
     if line.errors or quantity is None or not symbol or "order_type" not in order:
         return ParseResult(None, tuple(line.errors))
     return ParseResult(OrderRequest(side=side.upper(), quantity=quantity, symbol=symbol, sec_type=sec_type,

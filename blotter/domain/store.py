@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import fields, replace
 from operator import attrgetter
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from blotter.domain.events import (
     AccountPnL, AccountValue, Commission, CompletedOrder, ConnState, Connection, ContractRef, EndOf, Event,
@@ -287,7 +287,7 @@ class Store:
         self._summed(self._ledger.execution(ev, key))
         if state is not None and state.local:  # TWS filled it: it knows the order
             state.local = False
-            self._touch(key)
+            self._touch(state.key)
 
     def _on_commission(self, ev: Commission) -> None:
         self._now = ev.received
@@ -312,7 +312,8 @@ class Store:
     def _on_message(self, ev: TwsMessage) -> None:
         self._now = ev.received or ev.time_ms / 1000
         state = self._ours(ev.id)
-        self._message(MessageRow(self._now, ev.id, ev.code, ev.text, severity(ev.code), state and state.key))
+        self._message(MessageRow(self._now, ev.id, ev.code, ev.text, severity(ev.code),
+                                 state.key if state is not None else None))
         if state is not None:
             kind = effect(ev.code, state.local, self._effects)
             if kind is Effect.FATAL or kind is Effect.KEEPS:
@@ -325,10 +326,10 @@ class Store:
             self._seen_sent.add(ev)
             self._sent[ev.kind] = self._sent.get(ev.kind, 0) + 1
         if ev.kind == "cancel_all":
-            for state in self._orders.values():
-                if self._status_of(state).working:
-                    state.sent_cancel()
-                    self._touch(state.key)
+            for each in self._orders.values():
+                if self._status_of(each).working:
+                    each.sent_cancel()
+                    self._touch(each.key)
             return
         key = self._key(0, ev.client_id, ev.order_id)
         state = self._orders.get(key) if key is not None else None
@@ -342,7 +343,7 @@ class Store:
             state.sent_modify(ev.contract, ev.order)
         elif ev.kind == "cancel":
             state.sent_cancel()
-        self._touch(key)
+        self._touch(state.key)
 
     def _on_position(self, ev: Position) -> None:
         self._holdings.position(ev, self._connections)
@@ -359,7 +360,7 @@ class Store:
         self._now = ev.at
         state = self._ours(ev.order_id)
         self._message(MessageRow(ev.at, ev.order_id, 0, f"{ev.kind} refused: {ev.reason}", Severity.ERROR,
-                                 state and state.key))
+                                 state.key if state is not None else None))
 
     def _on_connection(self, ev: Connection) -> None:
         """A new connection says everything; other states keep what they do not say (host, port...)."""
@@ -460,7 +461,7 @@ class Store:
                 updated.append(key)
                 self._working -= old.status.working
             self._working += view[_STATUS].working
-            shown[key] = OrderRow(key, *view, when)
+            shown[key] = OrderRow(key, *view, when)  # type: ignore[call-arg]  # view: the fields between
         fills_added, fills_updated, totals_changed = self._ledger.flush()
         positions, accounts_changed = self._holdings.flush()
         if self._gap_closed is not None:
@@ -483,7 +484,7 @@ def _named(row: OrderRow) -> str:
     return f"{who} {o.action} {o.total_quantity.normalize():f} {row.contract.display} {row.status_text}"
 
 
-_HANDLERS: dict[type, Callable[[Store, object], None]] = {
+_HANDLERS: dict[type, Callable[[Store, Any], None]] = {
     OpenOrder: Store._on_open_order, StatusUpdate: Store._on_status, CompletedOrder: Store._on_completed,
     OrderBound: Store._on_bound, Execution: Store._on_execution, Commission: Store._on_commission,
     TwsMessage: Store._on_message, OrderSent: Store._on_sent, Refused: Store._on_refused,

@@ -33,6 +33,7 @@ def tws_time(value: str | None, no_zone: tzinfo) -> datetime | None:
     if match is None:
         return None
     year, month, day, hour, minute, second, name, *utc = match.groups()
+    where: tzinfo | None
     if hour is None:
         hour, minute, second, where = *utc, timezone.utc
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import field
 from datetime import datetime, timezone
 from decimal import Decimal, localcontext
-from typing import Callable, Protocol, TypeVar
+from typing import Callable, Mapping, Protocol, TypeVar
 
 from blotter.domain import precautions
 from blotter.domain.events import ContractRef, OrderFields
@@ -221,7 +221,7 @@ def _prices(request: OrderRequest, rules: ContractRules, kind: OrderKind | None,
     return valid
 
 
-def _needs(kind: OrderKind, given: dict[str, object], percent: bool, found: _Found) -> None:
+def _needs(kind: OrderKind, given: Mapping[str, object], percent: bool, found: _Found) -> None:
     """The prices an order type must and must not carry."""
     name = kind.name
     if "lmt_price" in given and not kind.limit:

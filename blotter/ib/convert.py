@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from sys import intern
 
+from typing import Any
+
 from ibapi.const import UNSET_DECIMAL, UNSET_DOUBLE
 from ibapi.contract import Contract, ContractDetails
 from ibapi.order import Order
@@ -44,7 +46,7 @@ def contract_ref(c: Contract) -> ContractRef:
                            c.tradingClass, c.multiplier, c.lastTradeDateOrContractMonth, c.strike, c.right)
 
 
-def contract_ref_of(*key: object) -> ContractRef:
+def contract_ref_of(*key: Any) -> ContractRef:
     """contract_ref of the contract's fields, in contract_ref's order (what a protobuf contract gives)."""
     ref = _refs.get(key)
     if ref is None:

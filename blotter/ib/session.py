@@ -194,8 +194,7 @@ class Session:
             self._followed.clear()
         self._send("resync", lambda: client.reqPositions())
         for account in self.accounts:
-            req = self._pnl_request(account, 0)
-            self._send("resync", lambda req=req, account=account: client.reqPnL(req, account, ""))
+            self._send("resync", _pnl_of(client, self._pnl_request(account, 0), account))
         req = next(self._req_ids)
         self._send("resync", lambda: client.reqAccountSummary(req, "All", ",".join(SUMMARY_TAGS)))
 
@@ -387,3 +386,8 @@ class Session:
         client = self.client
         if client is not None and self._connected():
             self._send("quotes", lambda: client.cancelMktData(req_id))
+
+
+def _pnl_of(client: EClient, req: int, account: str) -> Callable[[], None]:
+    """The request of an account's P&L stream, made now and sent when the pacing lets it."""
+    return lambda: client.reqPnL(req, account, "")

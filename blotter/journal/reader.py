@@ -79,7 +79,8 @@ class Archive:
     def records(self, day: str, kinds: Iterable[str] | None = None) -> list[Record]:
         """A day's records in the order they happened (files merged by time)."""
         self.warnings = []
-        query, args = "SELECT day, at, kind, data, cause FROM events WHERE day = ?", (day,)
+        query = "SELECT day, at, kind, data, cause FROM events WHERE day = ?"
+        args: tuple[str, ...] = (day,)
         wanted = tuple(kinds) if kinds is not None else ()
         if wanted:
             query += f" AND kind IN ({','.join('?' * len(wanted))})"

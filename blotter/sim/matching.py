@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from blotter.records import frozen
+from blotter.sim.market import Quote
 from blotter.sim.model import Instrument, OrderSpec, SimOrder
 
 MARKET_LIKE = {"MKT", "MOC"}
@@ -67,18 +67,6 @@ def parse_tws_time(text: str) -> datetime | None:
     return stamp.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
 
 
-@frozen
-class Quote:
-    """The touch: best bid and ask and their sizes, and the last trade."""
-
-    bid: float
-    ask: float
-    last: float
-    bid_size: int = 0
-    ask_size: int = 0
-    last_size: int = 0
-
-
 def is_buy(order: SimOrder) -> bool:
     return order.spec.action == "BUY"
 
@@ -99,6 +87,7 @@ def update_trail(order: SimOrder, quote: Quote, tick: float) -> None:
     if spec.trail_stop_price is None:
         order.spec = spec = replace(spec, trail_stop_price=level)
     start = spec.trail_stop_price if order.trail_stop is None else order.trail_stop
+    assert start is not None  # set just above when the order had none
     order.trail_stop = min(start, level) if buy else max(start, level)
 
 

@@ -85,10 +85,11 @@ class Encoded(dict):
     bytes appended as they are: protobuf takes a message's fields in any order."""
 
     __slots__ = ("data",)
+    data: bytes
 
     def __init__(self, name: str, values: Mapping[str, Any], *fixed: Encoded) -> None:
         super().__init__(values)
-        data = encoder(name)(values)
+        data: bytes = encoder(name)(values)
         for part in fixed:
             self.update(part)
             data += part.data

@@ -238,9 +238,10 @@ def _req_mkt_data(v: dict[str, Any], version: int) -> rq.ReqMktData:
 
 def _req_executions(v: dict[str, Any], version: int) -> rq.ReqExecutions:
     ef = v.get("executionFilter", {})
-    text = (ef.get(name, "") for name in ("acctCode", "time", "symbol", "secType", "exchange", "side"))
-    return rq.ReqExecutions(v.get("reqId", 0), ef.get("clientId", 0), *text, ef.get("lastNDays"),
-                            list(ef.get("specificDates", ())))
+    acct, time, symbol, sec_type, exchange, side = (ef.get(name, "") for name in
+                                                    ("acctCode", "time", "symbol", "secType", "exchange", "side"))
+    return rq.ReqExecutions(v.get("reqId", 0), ef.get("clientId", 0), acct, time, symbol, sec_type, exchange, side,
+                            ef.get("lastNDays"), list(ef.get("specificDates", ())))
 
 
 def _plain(plain: rq.Plain) -> Callable[[dict[str, Any], int], rq.Request]:

@@ -12,6 +12,7 @@ from blotter.sim import encode_orders as eo
 from blotter.sim import instruments
 from blotter.sim.config import SimConfig
 from blotter.sim.engine import Broker, CommissionNotice, FillNotice, Notice, OrderNotice
+from blotter.sim.frames import Message
 from blotter.sim.market import Market
 from blotter.sim.model import ContractSpec, OrderSpec
 from blotter.sim.session import Session
@@ -111,7 +112,7 @@ async def _flood(server: Stage, session: Session, count: int) -> None:
             return
 
 
-def _flood_messages(server: Stage, session: Session, start: int, stop: int) -> Iterator[list[str]]:
+def _flood_messages(server: Stage, session: Session, start: int, stop: int) -> Iterator[Message]:
     """Fills number start..stop-1 of the flood, booked by the broker, as the messages the client gets.
 
     A generator: each message is framed and dropped as it comes, so a batch never holds thousands of

@@ -204,7 +204,7 @@ class SimServer:
     def connection_time(self) -> str:
         """The handshake's time, as TWS writes it: `yyyyMMdd HH:mm:ss <zone>`."""
         local = self.clock.eastern()
-        return local.strftime("%Y%m%d %H:%M:%S ") + local.tzname()
+        return local.strftime("%Y%m%d %H:%M:%S ") + (local.tzname() or "")
 
     def _is_open(self, inst) -> bool:
         if self.config.always_open or inst.sec_type in ("CASH",):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import struct
 from decimal import Decimal
+import builtins
 from typing import Iterable
 
 UNSET_INT = 2147483647
@@ -129,7 +130,7 @@ class Fields:
         except ValueError:
             raise WireError(f"field {self.pos}: {text!r} is not an integer") from None
 
-    def opt_int(self) -> int | None:
+    def opt_int(self) -> builtins.int | None:
         """An int where "" or 2147483647 means unset."""
         text = self.str()
         if text == "" or text == str(UNSET_INT):
@@ -151,7 +152,7 @@ class Fields:
         except ValueError:
             raise WireError(f"field {self.pos}: {text!r} is not a number") from None
 
-    def opt_float(self) -> float | None:
+    def opt_float(self) -> builtins.float | None:
         """A double where "" or the max double means unset."""
         text = self.str()
         if text == "":
@@ -174,6 +175,6 @@ class Fields:
             raise WireError(f"field {self.pos}: {text!r} is not a quantity")
         return value
 
-    def skip(self, n: int = 1) -> None:
+    def skip(self, n: builtins.int = 1) -> None:
         for _ in range(n):
             self.str()

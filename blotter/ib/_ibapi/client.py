@@ -63,13 +63,13 @@ UNREADABLE = (BadMessage, DecodeError, ValueError, ArithmeticError)
 class Client(EClient):
     """ibapi's EClient; connect, the message loop and decoding differ (see the module's docstring)."""
 
-    reader_type: type[Thread] = LinearReader  # the reader thread each connection starts (a hook for measuring)
+    reader_type: Callable[..., Thread] = LinearReader  # the reader thread each connection starts (a hook for measuring)
 
     def __init__(self, wrapper: EWrapper, timeout: float = 5.0,
                  readers: dict[int, Callable[[bytes], bool]] | None = None) -> None:
         super().__init__(wrapper)
         self.readers = readers or {}  # protobuf message id -> a reader of its own (False: ibapi's after all)
-        self.msg_queue = queue.SimpleQueue()  # type: ignore[assignment]
+        self.msg_queue: queue.SimpleQueue[bytes] = queue.SimpleQueue()  # ibapi's own is a Queue
         self.timeout = timeout
         self.failure = ""  # why the last connect failed, in a few words
         self._vetting = wrapper if isinstance(wrapper, Vetting) else None
@@ -105,7 +105,7 @@ class Client(EClient):
         self.serverVersion_, self.connTime = version, conn_time
         self.decoder = Decoder(self.wrapper, version)
         self.setConnState(EClient.CONNECTED)
-        self.reader = self.reader_type(conn, self.msg_queue)  # type: ignore[call-arg]
+        self.reader = self.reader_type(conn, self.msg_queue)
         self.reader.start()
         self.startApi()
         self.wrapper.connectAck()
