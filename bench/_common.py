@@ -139,7 +139,8 @@ def use_blotters_decode() -> None:
 FLOOD_CALLBACKS = ("execDetails", "commissionAndFeesReport", "orderStatus", "openOrder")
 
 
-def bare_decode(host: str, port: int, want: int, client_id: int = 1, ask_executions: bool = False) -> tuple[float, float]:
+def bare_decode(host: str, port: int, want: int, client_id: int = 1,
+                ask_executions: bool = False) -> tuple[float, float]:
     """A bare ibapi client that decodes `want` flood messages and drops them: (first, last) perf_counter.
 
     ask_executions: send reqExecutions once connected, as a blotter's resync does (a simulator started

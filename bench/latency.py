@@ -22,7 +22,6 @@ import asyncio
 import json
 import sys
 import time
-from typing import Any
 
 from _common import FrameClock, Tap, machine, ms, percentile, press, session_and_app, simulator
 

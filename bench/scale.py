@@ -153,7 +153,6 @@ async def _key(app: Any, key: str) -> None:
 async def _new_fill(app: Any, template: list[Any], exec_id: str) -> None:
     """One execution and its commission arrive and the app takes them at once (queued and pumped with
     no await between: else the app's own pump timer takes them first, before the clock starts)."""
-    from blotter.domain import events as ev
 
     ex, cm = template
     app.events.put(replace(ex, exec_id=exec_id, received=time.time()))
@@ -165,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--fills", type=int, default=100_000)
     p.add_argument("--orders", type=int, default=1_000, help="orders the fills belong to (default 1000)")
-    p.add_argument("--repeat", type=int, default=200, help="times scrolling, a new fill and a switch of pane are measured")
+    p.add_argument("--repeat", type=int, default=200,
+                   help="times scrolling, a new fill and a switch of pane are measured")
     p.add_argument("--filter-rounds", type=int, default=3, help="times the filter words are typed")
     args = p.parse_args(argv)
     from blotter.config import Settings
@@ -194,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
            # the same 5 ms of pure Python timed as the operations are, in this process right after them:
            # the spread the machine alone puts on a p99
            "machine_steadiness": steadiness()}
-    out["met"] = all(out[k]["p99"] <= 20 for k in ("scroll_ms", "filter_key_ms", "new_fill_ms")) and out["rss_mb"] <= 300
+    out["met"] = all(out[k]["p99"] <= 20 for k in ("scroll_ms", "filter_key_ms", "new_fill_ms")) \
+        and out["rss_mb"] <= 300
     out.update(machine())
     print(json.dumps(out))
     return 0

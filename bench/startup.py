@@ -79,7 +79,8 @@ def instructions(kind: str) -> dict[str, float]:
         leader, follower = pty.openpty()
         logs = Path(tmp) / "valgrind"
         logs.mkdir()
-        proc = subprocess.Popen(["valgrind", "--tool=callgrind", "--trace-children=yes", "--callgrind-out-file=/dev/null",
+        proc = subprocess.Popen(["valgrind", "--tool=callgrind", "--trace-children=yes",
+                                 "--callgrind-out-file=/dev/null",
                                  f"--log-file={logs}/%p", sys.executable, str(CHILD), str(Path(tmp) / "marker"), kind],
                                 cwd=ROOT, env=env, stdin=follower, stdout=follower, stderr=subprocess.DEVNULL)
         os.close(follower)

@@ -102,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     versions = [int(v) for v in args.versions.split(",")]
     if args.only is None and not args.profile and (args.rounds > 1 or len(versions) > 1):
-        passed = ["--fills", str(args.fills)] + ["--at-connect"] * args.at_connect + ["--stock-reader"] * args.stock_reader
+        passed = ["--fills", str(args.fills)] + ["--at-connect"] * args.at_connect \
+            + ["--stock-reader"] * args.stock_reader
         return by_version(versions, args.rounds, passed)
     if len(versions) > 1:
         p.error("--only and --profile measure one server version: give --versions N")
@@ -170,7 +171,8 @@ def in_rounds(rounds: int, passed: list[str]) -> dict[str, Any]:
     for _ in range(rounds):
         bare, blotter = run("bare"), run("blotter")
         each.append({**bare, **blotter, "ratio": round(blotter["blotter_msgs_per_s"] / bare["bare_msgs_per_s"], 2),
-                     "ratio_same_decode": round(blotter["blotter_msgs_per_s"] / bare["bare_same_decode_msgs_per_s"], 2)})
+                     "ratio_same_decode": round(blotter["blotter_msgs_per_s"]
+                                                / bare["bare_same_decode_msgs_per_s"], 2)})
     middle = sorted(each, key=lambda r: r["ratio"])[len(each) // 2]  # the median round, whole
     out = {**middle, "rounds": rounds}
     for key in ("bare_msgs_per_s", "bare_same_decode_msgs_per_s", "blotter_msgs_per_s"):

@@ -161,7 +161,8 @@ def _connected(settings: Settings, heap: "HeapFreezer", sim: "SimProcess | None"
     from blotter.ib.connect import ConnectError
     from blotter.ib.session import Session, SessionConfig
     from blotter.journal import Archive, Journal, data_dir, day_of
-    if not settings.headless:  # Textual before the threads below start: they would share the interpreter with its import
+    # Textual before the threads below start: they would share the interpreter with its import
+    if not settings.headless:
         from blotter.ui.app import run_app
 
     if sim is not None:  # waits for its port, if it has not said it yet (SimStartError: see _live)

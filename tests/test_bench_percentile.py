@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-_spec = importlib.util.spec_from_file_location("bench_common", Path(__file__).resolve().parents[1] / "bench" / "_common.py")
+_spec = importlib.util.spec_from_file_location("bench_common",
+                                               Path(__file__).resolve().parents[1] / "bench" / "_common.py")
 assert _spec is not None and _spec.loader is not None
 _common = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_common)

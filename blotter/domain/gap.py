@@ -31,8 +31,8 @@ def summary(since: float, until: float, fills: Sequence[FillRow], ended: Sequenc
     head = f"back after {duration(until - since)} away ({_clock(since)}-{_clock(until)}): "
     parts = []
     if fills:
-        parts.append(f"{_count(len(fills), 'fill')} arrived "
-                     f"({_named([f'{f.side} {qty(f.shares)} {f.contract.display} @ {price(f.price)}' for f in fills])})")
+        named = _named([f"{f.side} {qty(f.shares)} {f.contract.display} @ {price(f.price)}" for f in fills])
+        parts.append(f"{_count(len(fills), 'fill')} arrived ({named})")
     if ended:
         parts.append(f"{_count(len(ended), 'order')} ended ({_named(ended)})")
     return head + ("; ".join(parts) if parts else "no fill arrived and no order ended meanwhile")

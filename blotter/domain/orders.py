@@ -20,7 +20,8 @@ from blotter.domain.rows import ZERO
 from blotter.domain.status import OrderStatus
 from blotter.domain.tally import Tally
 
-_PARSED: dict[str, OrderStatus] = {s.value: s for s in OrderStatus if s is not OrderStatus.UNREPORTED}  # the words TWS sends
+# the words TWS sends
+_PARSED: dict[str, OrderStatus] = {s.value: s for s in OrderStatus if s is not OrderStatus.UNREPORTED}
 FINAL = frozenset({OrderStatus.FILLED, OrderStatus.CANCELLED, OrderStatus.API_CANCELLED})
 NO_CONTRACT, NO_ORDER_FIELDS = ContractRef(), OrderFields()  # frozen: one shared by every order not yet echoed
 

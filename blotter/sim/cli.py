@@ -64,7 +64,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--market-hours", action="store_true",
                    help="stocks trade only 9:30-16:00 US/Eastern unless outsideRth (default: always open)")
     p.add_argument("--max-version", type=int, default=versions.MAX_SUPPORTED, metavar="N",
-                   help=f"the highest server version to answer with, {versions.MIN_SUPPORTED}..{versions.MAX_SUPPORTED} "
+                   help="the highest server version to answer with, "
+                        f"{versions.MIN_SUPPORTED}..{versions.MAX_SUPPORTED} "
                         f"(default {versions.MAX_SUPPORTED}; {versions.TEXT_LAST} and below: the text protocol only)")
     p.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host")
     p.add_argument("--until-stdin-closes", action="store_true",

@@ -96,13 +96,15 @@ PROTOBUF_MESSAGES: dict[int, int] = {
     **dict.fromkeys((3, 4, 5, 53), PROTOBUF_PLACE_ORDER),                 # orderStatus, error, openOrder, openOrderEnd
     **dict.fromkeys((100, 101, 102), PROTOBUF_COMPLETED_ORDER),           # orderBound, completedOrder(s End)
     **dict.fromkeys((10, 18, 52), PROTOBUF_CONTRACT_DATA),                # contractData, bondContractData, end
-    **dict.fromkeys((1, 2, 21, 45, 46, 57, 58, 81, 12, 13), PROTOBUF_MARKET_DATA),  # ticks, snapshot end, type, params, depth
+    # ticks, snapshot end, type, params, depth
+    **dict.fromkeys((1, 2, 21, 45, 46, 57, 58, 81, 12, 13), PROTOBUF_MARKET_DATA),
     **dict.fromkeys((6, 7, 8, 54, 15, 61, 62, 63, 64, 71, 72, 73, 74),
                     PROTOBUF_ACCOUNTS_POSITIONS),  # account values, portfolio, positions, summaries, multis
     **dict.fromkeys((94, 95), PROTOBUF_SCAN_DATA),                        # pnl, pnlSingle
     59: PROTOBUF_REST_MESSAGES_1,                                         # commission and fees report
-    **dict.fromkeys((75, 76, 79, 93, 107), PROTOBUF_REST_MESSAGES_2),     # secdef params (end), symbol samples, market rule, user info
-    **dict.fromkeys((9, 49, 109), PROTOBUF_REST_MESSAGES_3),              # nextValidId, currentTime, currentTimeInMillis
+    # secdef params (end), symbol samples, market rule, user info
+    **dict.fromkeys((75, 76, 79, 93, 107), PROTOBUF_REST_MESSAGES_2),
+    **dict.fromkeys((9, 49, 109), PROTOBUF_REST_MESSAGES_3),  # nextValidId, currentTime, currentTimeInMillis
 }
 
 

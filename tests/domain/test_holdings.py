@@ -69,4 +69,5 @@ def test_each_account_has_its_line():
     store = Store()
     store.apply([AccountValue("DU2", "NetLiquidation", "2", "USD"), AccountValue("DU1", "NetLiquidation", "1", "USD"),
                  AccountPnL("DU2", 5.0, 5.0, 0.0)])
-    assert [(a.account, a.net_liquidation, a.daily) for a in store.accounts()] == [("DU1", 1.0, None), ("DU2", 2.0, 5.0)]
+    lines = [(a.account, a.net_liquidation, a.daily) for a in store.accounts()]
+    assert lines == [("DU1", 1.0, None), ("DU2", 2.0, 5.0)]

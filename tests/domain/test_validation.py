@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from blotter.domain.events import ContractInfo, ContractRef, MarketRule, OrderFields
+from blotter.domain.events import ContractInfo, ContractRef, OrderFields
 from blotter.domain.prices import Grid, to_decimal
 from blotter.domain.status import OrderStatus
 from blotter.domain.store import Store

@@ -21,7 +21,6 @@ from ibapi.message import IN
 from ibapi.protobuf.Contract_pb2 import Contract
 from ibapi.protobuf.ErrorMessage_pb2 import ErrorMessage
 from ibapi.protobuf.Execution_pb2 import Execution
-from ibapi.protobuf.ExecutionDetails_pb2 import ExecutionDetails
 from ibapi.protobuf.NextValidId_pb2 import NextValidId
 from ibapi.protobuf.OrderStatus_pb2 import OrderStatus
 

@@ -167,7 +167,8 @@ def tickets(draw) -> tuple[str, OrderRequest]:
         else (draw(prices(inst, market)) if want["aux"] else None),
         trailing_percent=draw(st.sampled_from([D(1), D("2.5"), D(0), D(150)]))
         if kind.trailing and trail in ("percent", "both") else None,
-        tif=tif, gtd=draw(st.sampled_from(GTDS)) if tif == "GTD" else None, outside_rth=draw(st.sampled_from([False, False, True])),
+        tif=tif, gtd=draw(st.sampled_from(GTDS)) if tif == "GTD" else None,
+        outside_rth=draw(st.sampled_from([False, False, True])),
     )
 
 

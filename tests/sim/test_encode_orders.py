@@ -336,7 +336,8 @@ def test_order_status_and_bound_decode_at_every_version(version: int) -> None:
         args = _only_call(version, enc.order_status(version, sim, 151.0), "orderStatus")
         assert args == (sim.order_id, sim.state.status, sim.filled, sim.remaining, sim.avg_fill_price,
                         sim.perm_id, sim.spec.parent_id, sim.last_fill_price, sim.client_id, sim.why_held, 151.0)
-        assert _only_call(version, enc.order_bound(version, sim), "orderBound") == (sim.perm_id, sim.client_id, sim.order_id)
+        assert _only_call(version, enc.order_bound(version, sim), "orderBound") == \
+            (sim.perm_id, sim.client_id, sim.order_id)
     assert _only_call(version, enc.open_order_end(version), "openOrderEnd") == ()
     assert _only_call(version, enc.completed_orders_end(version), "completedOrdersEnd") == ()
     assert _only_call(version, enc.exec_details_end(version, 42), "execDetailsEnd") == (42,)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 import json
 import math
-import string
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -174,4 +173,5 @@ def test_an_encoded_sub_message_reads_as_its_values():
     encoded = proto.Encoded("Contract", values)
     assert encoded == values and json.loads(json.dumps(encoded)) == values
     listed = proto.encode("SymbolSamples", {"contractDescriptions": [{"contract": encoded}]})
-    assert proto.decode("SymbolSamples", listed) == {"contractDescriptions": [{"contract": {"conId": 1, "symbol": "ES"}}]}
+    assert proto.decode("SymbolSamples", listed) == \
+        {"contractDescriptions": [{"contract": {"conId": 1, "symbol": "ES"}}]}
