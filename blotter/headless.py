@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import queue
 import threading
+import time
 from typing import Any, TextIO
 
-from blotter.domain.feed import drain
+from blotter.domain.events import ConnState
+from blotter.domain.feed import Feed
 from blotter.domain.rows import Changes
 from blotter.domain.store import Store
 from blotter.domain.text import fill_line, message_line, order_line
@@ -32,14 +33,36 @@ def describe(store: Store, changes: Changes) -> list[str]:
     return lines
 
 
-def run(events: "queue.SimpleQueue[Any]", store: Store, out: TextIO, stop: threading.Event) -> None:
-    """Apply events as they arrive and print what changed, until `stop` is set."""
+def summary(store: Store, extra: str) -> str:
+    return f"END fills {store.fill_count()} orders {len(store.orders())} messages {store.message_count()} · {extra}"
+
+
+def run(feed: Feed, journal: Any, loaded: list[Any], notes: list[str], client_id: int, out: TextIO,
+        stop: threading.Event) -> None:
+    """Today's journal first (unconfirmed until TWS resyncs), then every batch the feed takes, printed;
+    JOURNAL lines for the journal's news; an END line on the way out."""
+    store = feed.store
+    assert store is not None
+    next_check = 0.0
+
+    def say(lines: list[str]) -> None:
+        for problem in journal.problems():
+            lines.append(f"JOURNAL {problem.severity}: {problem.text}")
+        if lines:
+            out.write("\n".join(lines) + "\n")
+            out.flush()
+
+    lines = [f"JOURNAL warning: {note}" for note in notes]
+    if loaded:
+        lines += describe(store, store.load(loaded, client_id))
+        lines.append(f"JOURNAL loaded {len(loaded)} records of today: unconfirmed until TWS resyncs")
+    say(lines)
     while not stop.is_set():
-        try:
-            first = events.get(timeout=0.2)
-        except queue.Empty:
-            continue
-        changes = store.apply([first, *drain(events)])
-        for line in describe(store, changes):
-            out.write(line + "\n")
-        out.flush()
+        now = time.time()
+        if now >= next_check and store.connection.state is ConnState.CONNECTED and store.connection.resynced:
+            next_check = now + 1.0  # about once a second: the orders TWS leaves waiting
+            say(describe(store, store.check_stuck(now)))
+        say(describe(store, feed.wait(0.2)[1]))
+    journal.close()
+    say([summary(store, f"journal {journal.written} written" + (f", {journal.unsaved} NOT SAVED"
+                                                                if journal.unsaved else ""))])
