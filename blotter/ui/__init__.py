@@ -1,23 +1,6 @@
 """The only package that imports `textual`: the app, screens, widgets, bindings and theme loading.
 
-Frame rate: Textual draws a change at its next tick, at most TEXTUAL_FPS ticks a second (60 unless
-set), and reads the setting when it is first imported, which is here, after this. Under a stream of
-fills a key's frame waited for a tick and for the reading thread's turn at the interpreter; 120 ticks
-halve the first wait (bench/latency.py at 5,000 msgs/s: key -> frame p99 from 43-64 ms to 22-30 ms).
-Frames are still drawn only when something changed, and a user's own TEXTUAL_FPS is kept.
-
-Turns at the interpreter: a thread that wants it while another runs Python waits for the other to
-block or for the switch interval to pass (5 ms by default), and is then handed it. The UI thread
-draws in bursts of a few milliseconds and the reading thread decodes between reads; at 5 ms the
-reader took the interpreter from the middle of each longer frame or pump, stretching it to about
-twice its CPU time. At 20 ms a frame usually ends first (bench/latency.py, fourteen runs of each
-side by side: key -> frame p99 lower in eleven, arrival p99 in eleven; 1 ms was worse on both).
+Importing it, or any module of it, changes nothing process-wide: what the blotter changes (Textual's
+frame rate, the interpreter's switch interval) `blotter.ui._textual.install()` does, once, as the app
+is made. Every use of Textual's private names is in `blotter.ui._textual`.
 """
-
-import os
-import sys
-
-FRAMES_PER_SECOND = 120
-SWITCH_INTERVAL = 0.02
-os.environ.setdefault("TEXTUAL_FPS", str(FRAMES_PER_SECOND))
-sys.setswitchinterval(SWITCH_INTERVAL)

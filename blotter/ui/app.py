@@ -40,6 +40,7 @@ from blotter.domain.holdings import PositionRow, closing_order, closing_side, or
 from blotter.domain.text import order_line, qty
 from blotter.domain.times import daily, seconds_to
 from blotter.ui import theme as themes
+from blotter.ui._textual import DEFAULT_SCREEN_ID, install, set_theme_unread
 from blotter.ui.bindings import KEYS, app_bindings, escape_then_key, keymap
 from blotter.ui.dialogs import ConfirmCancel, ConfirmCancelAll, ConfirmKill, Help
 from blotter.ui.footer import KeyBar
@@ -134,6 +135,7 @@ class BlotterApp(App[int]):
         `warnings` what could not be read of it. `day`: open that day from the journal (`archive`)
         read-only instead of the live one (`blotter --date`). `heap`: freezes what survives each full
         garbage collection, so collections stay short as the day grows (run_app gives one; tests don't)."""
+        install()  # here, not on import: every start of the blotter (run_app, benchmarks, tests) makes one
         super().__init__()
         self.heap = heap
         self.settings = settings
@@ -184,7 +186,7 @@ class BlotterApp(App[int]):
         yield KeyBar()
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(id="_default")
+        return MainScreen(id=DEFAULT_SCREEN_ID)
 
     def _panes_of(self, store: Store) -> list[Widget]:
         return [OrdersPane(store, self.style_of), FillsPane(store, self.style_of),
@@ -319,13 +321,7 @@ class BlotterApp(App[int]):
         if name in self._theme_errors:  # an unknown name too: ThemeError says so and names the themes there are
             notices.append((f"{self._theme_errors[name]}; {using}", "error"))
         self._spec = chosen or themes.ThemeSpec("none", True)
-        # what App._watch_theme does, but the CSS refresh: none has been read yet
-        self.set_reactive(App.theme, f"blotter-{chosen.name}" if chosen else "textual-dark")
-        theme = self.current_theme
-        self.set_class(True, f"-theme-{theme.name}", update=False)
-        self.set_class(theme.dark, "-dark-mode", update=False)
-        self.set_class(not theme.dark, "-light-mode", update=False)
-        self._refresh_truecolor_filter(self.ansi_theme)
+        set_theme_unread(self, f"blotter-{chosen.name}" if chosen else "textual-dark")
         self.stylesheet.set_variables(self.get_css_variables())
         return notices
 

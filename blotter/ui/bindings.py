@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Container
 
-from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual.binding import Binding
 from textual.events import Key
-from textual.keys import _character_to_key
+
+from blotter.ui._textual import AFTER_ESCAPE, character_to_key
 
 # id, default key(s), action, description, shown in the footer
 KEYS: list[tuple[str, str, str, str, bool]] = [
@@ -70,14 +70,8 @@ def escape_then_key(event: Key, bound: Container[str]) -> list[Key] | None:
         return None
     if key.startswith("alt+") and char.isprintable():
         typed = char
-    elif char in _AFTER_ESCAPE:
-        typed = _AFTER_ESCAPE[char]
+    elif char in AFTER_ESCAPE:
+        typed = AFTER_ESCAPE[char]
     else:
         return None
-    return [Key("escape", "\x1b"), Key(_character_to_key(typed), typed)]
-
-
-# Textual's reading of Esc and a character as another character (Esc 1 -> ¡): that character -> the one
-# typed after Esc. (Its readings as keys, Esc f as ctrl+right, are left: a real ctrl+right reads the same.)
-_AFTER_ESCAPE = {value: sequence[1] for sequence, value in ANSI_SEQUENCES_KEYS.items()
-                 if len(sequence) == 2 and sequence[0] == "\x1b" and isinstance(value, str)}
+    return [Key("escape", "\x1b"), Key(character_to_key(typed), typed)]

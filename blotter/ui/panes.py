@@ -13,7 +13,6 @@ from typing import Any, Callable, Hashable, Iterable
 from rich.style import Style
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.content import Content
 from textual.geometry import Region, Size
 from textual.widgets import Input
 
@@ -23,6 +22,7 @@ from blotter.domain.rows import Changes, FillRow, OrderRow, Totals
 from blotter.domain.status import OrderStatus
 from blotter.domain.store import Store
 from blotter.domain.text import local_clock, money, one_line, price, qty
+from blotter.ui._textual import ValueHookInput, set_border_text
 from blotter.ui.dialogs import MessageText
 from blotter.ui.filtering import keep, narrows, still_to_check, words
 from blotter.ui.grams import GramIndex
@@ -68,17 +68,12 @@ def clock_time(stamp: float) -> str:
     return _time.strftime("%H:%M:%S", _time.localtime(stamp)) if stamp else ""
 
 
-def _plain(text: str) -> Content:
-    """A border text as it is: a filter typed as `[/]` is not markup (Textual would read it as such)."""
-    return Content(text).expand_tabs(4).split()[0]
-
-
 def ident(order_id: int, perm_id: int) -> str:
     """An order's id as a trader uses it: its API id (negative for bound TWS orders), else p+perm id."""
     return str(order_id) if order_id else f"p{perm_id}"
 
 
-class FilterLine(Input):
+class FilterLine(ValueHookInput):
     """The filter line: it filters as it is typed, in the same turn as the key, so one frame shows the
     letter and the rows it leaves (not the letter, then the rows a message later). And it lays out only
     itself: Textual's Input sets its virtual size on every key, which lays out the whole screen."""
@@ -87,9 +82,10 @@ class FilterLine(Input):
         super().__init__(**kwargs)
         self._changed = changed
 
-    def _watch_value(self, value: str) -> None:
-        resize(self, Size(self.content_width, 1))
-        super()._watch_value(value)  # the size it sets is the one already set: no layout
+    def value_coming(self, value: str) -> None:
+        resize(self, Size(self.content_width, 1))  # the size Input then sets is the one already set: no layout
+
+    def value_came(self, value: str) -> None:
         self._changed(value)
 
 
@@ -228,10 +224,10 @@ class Pane(Vertical):
         that moves a cursor, that was a repaint of each line of the pane.)"""
         changed = []
         if title != self._labels[0]:
-            self._border_title = _plain(title)
+            set_border_text(self, title=title)
             changed.append(0)
         if subtitle != self._labels[1]:
-            self._border_subtitle = _plain(subtitle)
+            set_border_text(self, subtitle=subtitle)
             changed.append(self.outer_size.height - 1)
         self._labels = (title, subtitle)
         if changed and self.is_mounted:

@@ -12,15 +12,17 @@ a new row and the scroll that follows it the thumb is an eighth of a cell off fo
 
 from __future__ import annotations
 
-from typing import Any, Collection
+from typing import Any
 
 from rich.console import RenderableType
 from textual.geometry import Region
-from textual.scrollbar import ScrollBar, ScrollBarRender
+from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
 
+from blotter.ui._textual import CheckedRepaintScrollBar
 
-class QuietScrollBar(ScrollBar):
+
+class QuietScrollBar(CheckedRepaintScrollBar):
     _shown: Any = None  # what the whole bar showed when last drawn (None: not known)
     _drawn: tuple[Any, list[Strip]] | None = None  # the last lines made, and for what
 
@@ -37,13 +39,9 @@ class QuietScrollBar(ScrollBar):
             self._shown = None
         return self._drawn[1]
 
-    def _exchange_repaint_regions(self) -> Collection[Region]:
+    def looks_as_sent(self) -> bool:
         """No cells to send again when the bar, as this frame will show it, looks as it did."""
-        regions = super()._exchange_repaint_regions()
-        if regions and self._shown is not None and self.parent is not None \
-                and self._looks(super().render()) == self._shown:
-            return ()
-        return regions
+        return self._shown is not None and self.parent is not None and self._looks(super().render()) == self._shown
 
     def _looks(self, bar: RenderableType) -> Any:
         """What a drawing of the bar puts on the screen: its cells, their glyphs and their colours."""

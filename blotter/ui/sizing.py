@@ -12,12 +12,14 @@ from __future__ import annotations
 from textual.geometry import Size
 from textual.widget import Widget
 
+from blotter.ui._textual import update_scrollbars
+
 
 def resize(widget: Widget, size: Size) -> None:
     if size == widget.virtual_size:
         return
     if widget.is_mounted and widget.container_size and not widget.styles.auto_dimensions:
         widget.set_reactive(Widget.virtual_size, size)
-        widget._scroll_update(size)
+        update_scrollbars(widget, size)
     else:
         widget.virtual_size = size

@@ -18,6 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from blotter.records import frozen
+from blotter.ui._textual import vertical_scrollbar
 from blotter.ui.scrollbar import QuietScrollBar
 from blotter.ui.sizing import resize
 
@@ -86,12 +87,7 @@ class LineTable(ScrollView, can_focus=True):
     @property
     def vertical_scrollbar(self) -> QuietScrollBar:
         """Textual's own, made as Textual makes it, but drawn again only when it shows something else."""
-        if self._vertical_scrollbar is None:
-            self._vertical_scrollbar = QuietScrollBar(vertical=True, name="vertical",
-                                                      thickness=self.scrollbar_size_vertical)
-            self._vertical_scrollbar.display = False
-            self.app._start_widget(self, self._vertical_scrollbar)
-        return self._vertical_scrollbar  # type: ignore[return-value]
+        return vertical_scrollbar(self, QuietScrollBar)
 
     # -- data --------------------------------------------------------------------------------
 
@@ -259,7 +255,7 @@ class LineTable(ScrollView, can_focus=True):
         return (not any(edge for edge, _ in styles.border) and not any(edge for edge, _ in styles.outline)
                 and not any(styles.padding) and not styles.tint.a and styles.text_opacity == 1.0
                 and self.opacity == 1.0 and (not styles.has_rule("hatch") or styles.hatch == "none")
-                and self._border_title is None and self._border_subtitle is None)
+                and self.border_title is None and self.border_subtitle is None)
 
     def _style(self, meaning: str | None, cursor: str | None) -> Style:
         style = self._styles.get((meaning, cursor))

@@ -1,5 +1,6 @@
 """The blotter asks Textual for 120 ticks a second (a key's frame waits for the next tick), unless the
-user set TEXTUAL_FPS: then theirs is kept. Each case in a fresh interpreter, as `blotter` starts."""
+user set TEXTUAL_FPS: then theirs is kept. Each case in a fresh interpreter, as `blotter` starts (its
+app calls blotter.ui._textual.install())."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import sys
 
 import pytest
 
-from blotter.ui import FRAMES_PER_SECOND
+from blotter.ui._textual import FRAMES_PER_SECOND
 
-ASK = "import blotter.ui.app, textual.screen; print(round(1 / textual.screen.UPDATE_PERIOD))"
+ASK = ("import blotter.ui.app, blotter.ui._textual, textual.screen; blotter.ui._textual.install(); "
+       "print(round(1 / textual.screen.UPDATE_PERIOD))")
 
 
 @pytest.mark.parametrize("own, expected", [(None, FRAMES_PER_SECOND), ("30", 30)])

@@ -1,7 +1,7 @@
 """What a terminal shows after the app's partial updates is what a whole new frame would show.
 
 The main screen draws a partial update only where changed regions cross each widget
-(`blotter.ui.screen.DirtyRowsCompositor`). A terminal emulator is fed every frame the app writes, and
+(`blotter.ui._textual.DirtyRowsCompositor`). A terminal emulator is fed every frame the app writes, and
 after each step of a trader's session its every cell (character, colours, attributes) is compared with
 a second emulator given a full render of the screen as it stands.
 """
@@ -15,7 +15,7 @@ import pyte
 from textual._compositor import LayoutUpdate
 
 from blotter.ui.app import BlotterApp
-from blotter.ui.screen import DirtyRowsCompositor
+from blotter.ui._textual import DirtyRowsCompositor
 from tests.ui.conftest import SIZE, Terminal, settle, until
 from tests.ui.test_filter import commission, execution
 
