@@ -4,7 +4,7 @@ it to the journal. The app's pump and the headless loop both take their batches 
 from __future__ import annotations
 
 import queue
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
 from blotter.domain.rows import Changes
 from blotter.domain.store import Store
@@ -28,26 +28,30 @@ def drain(source: "queue.SimpleQueue[Any]", limit: int = BATCH) -> list[Any]:
 class Recorder(Protocol):
     """What keeps the batches (the journal): each batch as applied, with the user action of each request."""
 
-    def record(self, batch: list[Any], causes: Mapping[tuple[str, int], str] | None = None) -> None: ...
+    def record(self, batch: list[Any], causes: dict[tuple[str, int], str] | None = None) -> None: ...
 
 
 class Feed:
     """Drain -> store -> journal -> changes. `store` None (a day read from the journal) drops the batch."""
 
     def __init__(self, events: "queue.SimpleQueue[Any]", store: Store | None, journal: Recorder | None = None,
-                 causes: Mapping[tuple[str, int], str] | None = None) -> None:
+                 causes: dict[tuple[str, int], str] | None = None) -> None:
         self.events, self.store, self.journal = events, store, journal
         self.causes = causes if causes is not None else {}
 
     def take(self, first: list[Any] | None = None) -> tuple[list[Any], Changes]:
         """What is waiting (after `first`, taken already), applied and journaled; and what it changed."""
         batch = (first or []) + drain(self.events)
+        return batch, self.apply(batch)
+
+    def apply(self, batch: list[Any]) -> Changes:
+        """A batch drained already (the app settles its heap in between), applied and journaled."""
         if not batch or self.store is None:
-            return batch, NOTHING
+            return NOTHING
         changes = self.store.apply(batch)
         if self.journal is not None:
             self.journal.record(batch, self.causes)
-        return batch, changes
+        return changes
 
     def wait(self, timeout: float) -> tuple[list[Any], Changes]:
         """`take`, after waiting up to `timeout` seconds for the first event (the headless loop's way)."""

@@ -69,8 +69,10 @@ class _Found:
 class Placed(Protocol):
     """A working order as the blotter shows it (an OrderRow fits)."""
 
-    contract: ContractRef
-    order: OrderFields
+    @property
+    def contract(self) -> ContractRef: ...
+    @property
+    def order(self) -> OrderFields: ...
 
 
 def _text(value: object) -> str:

@@ -30,7 +30,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from blotter.config import Settings
 from blotter.domain.commands import Commands
 from blotter.domain.events import ConnState, ContractRef, Event, OrderFields
-from blotter.domain.feed import drain
+from blotter.domain.feed import Feed, Recorder, drain
 from blotter.domain.messages import code_effects
 from blotter.domain.reference import Reference
 from blotter.domain.rows import Changes, OrderRow
@@ -62,7 +62,8 @@ PUMP_INTERVAL = 1 / 30  # seconds between drains: about a frame
 FLOOD_RATE, FLOOD_WINDOW = 12_000, 0.5  # events a second, over half a second, that make a flood...
 FLOOD_INTERVAL = 0.1  # ...then the screen follows at 10 frames a second, leaving the CPU to reading it
 SENDING = {"ticket", "modify", "cancel", "cancel_all"}
-IMMEDIATE = SENDING | {"filter", "help", "focus_pane", "toggle_finished", "flatten", "kill_switch"}  # text, when a field has focus
+# text, when a field has focus
+IMMEDIATE = SENDING | {"filter", "help", "focus_pane", "toggle_finished", "flatten", "kill_switch"}
 WALKING = {"focus_next", "focus_previous"}  # Textual's own Tab and shift+Tab
 SHARED_PLACE = ("commissions", "positions")
 LIVE_STATES = (ConnState.CONNECTED, ConnState.TWS_IB_RESTORED, ConnState.TWS_IB_LOST)
@@ -71,12 +72,11 @@ CAUSES = {"new": "ticket: reviewed, Enter", "modify": "modify: reviewed, Enter",
 KILL_CAUSE = "kill switch: KILL typed"  # every request the kill switch sends, one intent in the journal
 
 
-class JournalLike(Protocol):
+class JournalLike(Recorder, Protocol):
     """What the app needs of the journal writer (blotter.journal.Journal): hand it batches, hear its news."""
 
     badge: str
 
-    def record(self, batch: list[Any], causes: dict[tuple[str, int], str] | None = None) -> None: ...
     def problems(self) -> Sequence[tuple[str, str]]: ...
 
 
@@ -160,6 +160,7 @@ class BlotterApp(App[int]):
             if loaded:  # before the panes are made: they start with the journal's rows
                 self.live_store.load(loaded, settings.client_id)
         self.store = self.live_store if self.live_store is not None else self._day_store(day or "")
+        self.feed = Feed(events, self.live_store, journal, self.causes)  # drain -> store -> journal, as headless
         self.reference = Reference()
         self._styles: dict[str, Style] = {}
         self._spec = themes.ThemeSpec("none", True)
@@ -334,7 +335,7 @@ class BlotterApp(App[int]):
             self._theme_errors[name] = str(exc)
             return None
         self.register_theme(Theme(name=f"blotter-{name}", dark=spec.dark, ansi=spec.ansi,
-                                  variables=dict(spec.variables), **spec.base))
+                                  variables=dict(spec.variables), **spec.base))  # type: ignore[arg-type]
         self._specs[f"blotter-{name}"] = spec
         return spec
 
@@ -391,7 +392,7 @@ class BlotterApp(App[int]):
         """Apply what arrived since the last frame; each pane redraws only what changed. Returns how
         many events it took."""
         self._journal_news()
-        batch = drain(self.events)
+        batch = drain(self.events)  # the feed's, then its apply: the heap is settled in between
         if self.heap is not None:
             if batch:
                 self.heap.stir()
@@ -400,9 +401,7 @@ class BlotterApp(App[int]):
         self._check_stuck()
         if not batch or self.live_store is None:
             return len(batch)
-        changes = self.live_store.apply(batch)
-        if self.journal is not None:
-            self.journal.record(batch, self.causes)
+        changes = self.feed.apply(batch)
         touched = self.reference.apply(batch)
         if touched or changes.what_if:
             for listener in list(self.listeners):
@@ -626,7 +625,8 @@ class BlotterApp(App[int]):
     def action_flatten(self) -> None:
         """f on a position: a ticket prefilled with the order that closes it, reviewed like any other."""
         reason = self.why_not("ticket")
-        row = self.pane("positions").selected() if self._focused_pane().id == "positions" else None
+        pane = self.query_one("#positions", PositionsPane)
+        row = pane.selected() if self._focused_pane() is pane else None
         if reason is None and (row is None or not row.position):
             reason = "select an open position in the positions pane (5)"
         if reason is not None:

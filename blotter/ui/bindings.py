@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Container
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.events import Key
 
 from blotter.ui._textual import AFTER_ESCAPE, character_to_key
@@ -40,11 +40,12 @@ KEYS: list[tuple[str, str, str, str, bool]] = [
 AT_ONCE = {"ticket", "filter", "finished", "orders", "fills", "commissions", "messages", "positions"}
 
 
-def app_bindings() -> list[Binding]:
+def app_bindings() -> list[BindingType]:
+    bindings: list[BindingType] = [
+        Binding(key, action, description, show=show, id=binding_id, priority=binding_id in AT_ONCE)
+        for binding_id, key, action, description, show in KEYS]
     # and Esc in a filter line, at once too: the key typed after it is for the table, or opens a ticket
-    return [Binding(key, action, description, show=show, id=binding_id, priority=binding_id in AT_ONCE)
-            for binding_id, key, action, description, show in KEYS] + \
-        [Binding("escape", "leave_filter", "Clear the filter", show=False, priority=True)]
+    return bindings + [Binding("escape", "leave_filter", "Clear the filter", show=False, priority=True)]
 
 
 def keymap(remap: dict[str, str]) -> tuple[dict[str, str], list[str]]:

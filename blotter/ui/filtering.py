@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from itertools import compress, repeat
 from operator import contains
-from typing import Callable, Hashable, Sequence
+from typing import Any, Callable, Sequence, cast
 
 from blotter.ui.grams import GramIndex
+
+Key = Any  # a row's key: whatever its pane keys rows by (row numbers, order keys, tuples), hashable
 
 
 def words(text: str) -> list[str]:
@@ -29,8 +31,8 @@ def still_to_check(old: Sequence[str], new: Sequence[str]) -> list[str]:
     return [w for w in new if not any(w in o for o in old)]
 
 
-def keep(keys: Sequence[Hashable], text_of: Callable[[Hashable], str], wanted: Sequence[str], *,
-         index: GramIndex | None = None, ordered: bool = False) -> list[Hashable]:
+def keep(keys: Sequence[Key], text_of: Callable[[Key], str], wanted: Sequence[str], *,
+         index: GramIndex | None = None, ordered: bool = False) -> list[Key]:
     """The keys whose text holds every wanted word, in order: a new list.
 
     `text_of` should be a lookup that runs in C (a list's or dict's __getitem__): then each word is
@@ -54,4 +56,4 @@ def keep(keys: Sequence[Hashable], text_of: Callable[[Hashable], str], wanted: S
                 continue
         these = index.texts if index is not None and ordered and len(kept) == index.rows else map(text_of, kept)
         kept = list(compress(kept, map(contains, these, repeat(word))))
-    return kept if kept is not keys else list(keys)
+    return list(keys) if kept is keys else cast(list, kept)  # a new list either way

@@ -94,7 +94,7 @@ class GramIndex:
         return out + bytes(self.rows - len(out))
 
     def _of(self, text: str) -> set[str]:
-        known, out = self._known, set()
+        known, out = self._known, set[str]()
         for token in text.split():
             these = known.get(token)
             if these is None:
@@ -115,7 +115,7 @@ class GramIndex:
             self._size += grow
         every = self._bits
         for gram in these:
-            bits = every.get(gram)
-            if bits is None:
-                bits = every[gram] = bytearray(self._size)
-            bits[at] |= bit
+            row_bits = every.get(gram)
+            if row_bits is None:
+                row_bits = every[gram] = bytearray(self._size)
+            row_bits[at] |= bit

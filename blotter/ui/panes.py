@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time as _time
 from decimal import Decimal
-from typing import Any, Callable, Hashable, Iterable
+from typing import Any, Callable, Iterable
 
 from rich.style import Style
 from textual.binding import Binding
@@ -24,7 +24,7 @@ from blotter.domain.store import Store
 from blotter.domain.text import local_clock, money, one_line, price, qty
 from blotter.ui._textual import ValueHookInput, set_border_text
 from blotter.ui.dialogs import MessageText
-from blotter.ui.filtering import keep, narrows, still_to_check, words
+from blotter.ui.filtering import Key, keep, narrows, still_to_check, words
 from blotter.ui.grams import GramIndex
 from blotter.ui.sizing import resize
 from blotter.ui.table import Cell, Column, LineTable
@@ -104,7 +104,7 @@ class Pane(Vertical):
                                        placeholder="filter: symbol, side, status… (Enter keeps it, Esc clears)")
         self.filter_text = ""
         self._words: list[str] = []
-        self._texts: dict[Hashable, str] = {}  # key -> its cells' text, lower case: what a filter searches
+        self._texts: dict[Key, str] = {}  # key -> its cells' text, lower case: what a filter searches
         self._labels = ("", "")  # the border's title and subtitle as last set
         self._whole = False  # the table shows every row, in arrival order
         self.sort_column: int | None = None
@@ -132,10 +132,10 @@ class Pane(Vertical):
 
     # -- what subclasses say ------------------------------------------------------------------
 
-    def all_keys(self) -> list[Hashable]:
+    def all_keys(self) -> list[Key]:
         raise NotImplementedError
 
-    def cells(self, key: Hashable) -> list[Cell]:
+    def cells(self, key: Key) -> list[Cell]:
         raise NotImplementedError
 
     def apply(self, changes: Changes) -> None:
@@ -144,19 +144,19 @@ class Pane(Vertical):
 
     # -- view ---------------------------------------------------------------------------------
 
-    def matches(self, key: Hashable) -> bool:
+    def matches(self, key: Key) -> bool:
         if not self._words:
             return True
         text = self._text(key)
         return all(word in text for word in self._words)
 
-    def _text(self, key: Hashable) -> str:
+    def _text(self, key: Key) -> str:
         text = self._texts.get(key)
         if text is None:
             text = self._texts[key] = self.row_text(key)
         return text
 
-    def row_text(self, key: Hashable) -> str:
+    def row_text(self, key: Key) -> str:
         """What a filter searches in a row: its cells' text, lower case."""
         return " ".join(cell[0] for cell in self.cells(key)).lower()
 
@@ -165,12 +165,12 @@ class Pane(Vertical):
         numbers (see filtering.keep); None: the texts are looked up by key."""
         return None
 
-    def _keep(self, keys: list[Hashable], wanted: list[str]) -> list[Hashable]:
+    def _keep(self, keys: list[Key], wanted: list[str]) -> list[Key]:
         index = self.grams()
         text_of = index.texts.__getitem__ if index is not None else self._text  # the index's: a lookup in C
         return keep(keys, text_of, wanted, index=index, ordered=self.sort_column is None)  # type: ignore[arg-type]
 
-    def forget(self, keys: Iterable[Hashable]) -> None:
+    def forget(self, keys: Iterable[Key]) -> None:
         """These rows' text changed: a filter must read them again."""
         for key in keys:
             self._texts.pop(key, None)
@@ -188,7 +188,7 @@ class Pane(Vertical):
             self._show(self._keep(self.table.keys, check), narrower=True)
         self.retitle()
 
-    def _show(self, keys: list[Hashable], *, narrower: bool = False) -> None:
+    def _show(self, keys: list[Key], *, narrower: bool = False) -> None:
         self.table.set_keys(keys, narrower=narrower, ascending=self.ROW_NUMBERS and self.sort_column is None)
         self._whole = self.sort_column is None and not self._words
 
@@ -234,7 +234,7 @@ class Pane(Vertical):
             dx, dy = self.content_offset
             self.refresh(*(Region(-dx, y - dy, self.outer_size.width, 1) for y in changed))
 
-    def add_keys(self, keys: list[Hashable]) -> None:
+    def add_keys(self, keys: list[Key]) -> None:
         """New rows: appended in place when the view is in arrival order, else the view is rebuilt."""
         if self.sort_column is not None:
             self.rebuild()
@@ -300,14 +300,14 @@ class OrdersPane(Pane):
         super().__init__(store, style_of, id="orders")
         self.finished = False
 
-    def all_keys(self) -> list[Hashable]:
+    def all_keys(self) -> list[Key]:
         rows = self.store.done() if self.finished else self.store.working()
         return [row.key for row in rows]
 
-    def row(self, key: Hashable) -> OrderRow | None:
+    def row(self, key: Key) -> OrderRow | None:
         return self.store.order(key) if isinstance(key, OrderKey) else None
 
-    def cells(self, key: Hashable) -> list[Cell]:
+    def cells(self, key: Key) -> list[Cell]:
         row = self.store.order(key)  # type: ignore[arg-type]
         if row is None:
             return [("", None)] * len(self.COLUMNS)
@@ -348,7 +348,7 @@ class OrdersPane(Pane):
         else:
             self.table.update(changes.orders_updated)
 
-    def _belongs(self, key: Hashable) -> bool:
+    def _belongs(self, key: Key) -> bool:
         row = self.store.order(key)  # type: ignore[arg-type]
         return row is not None and (row.status.done if self.finished else not row.status.done)
 
@@ -409,7 +409,7 @@ class FillsPane(Pane):
             most -= 1
         index.add(map(text, range(index.rows, min(len(self._rows), index.rows + most))))
 
-    def _text(self, key: Hashable) -> str:
+    def _text(self, key: Key) -> str:
         row: int = key  # type: ignore[assignment]
         if row < self._grams.rows and row not in self._stale:
             return self._grams.texts[row]
@@ -419,14 +419,14 @@ class FillsPane(Pane):
         self._index()
         return self._grams
 
-    def forget(self, keys: Iterable[Hashable]) -> None:
+    def forget(self, keys: Iterable[Key]) -> None:
         made = self._grams.rows
         self._stale.update(row for row in keys if row < made)  # type: ignore[operator]
 
-    def all_keys(self) -> list[Hashable]:
+    def all_keys(self) -> list[Key]:
         return list(self._rows)
 
-    def row_text(self, key: Hashable) -> str:
+    def row_text(self, key: Key) -> str:
         """The exec id first: a word typed is often the start of one, which every fill of a session
         shares, so the search for it stops at the first letters instead of after every other cell."""
         cells = self.cells(key)
@@ -436,7 +436,7 @@ class FillsPane(Pane):
         """The id (exec id less its correction part) of the fill on this row."""
         return self._ids[row]
 
-    def cells(self, key: Hashable) -> list[Cell]:
+    def cells(self, key: Key) -> list[Cell]:
         f: FillRow | None = self.store.fill(self._ids[key])  # type: ignore[index]
         if f is None:
             return [("", None)] * len(self.COLUMNS)
@@ -476,11 +476,11 @@ class TotalsPane(Pane):
         Column("pnl", "Real. P&L", 11, True),
     ]
 
-    def all_keys(self) -> list[Hashable]:
+    def all_keys(self) -> list[Key]:
         return [("symbol", k) for k in sorted(self.store.totals_by_symbol())] + \
                [("currency", k) for k in sorted(self.store.totals_by_currency())]
 
-    def cells(self, key: Hashable) -> list[Cell]:
+    def cells(self, key: Key) -> list[Cell]:
         kind, name = key  # type: ignore[misc]
         table = self.store.totals_by_symbol() if kind == "symbol" else self.store.totals_by_currency()
         t: Totals | None = table.get(name)
@@ -522,12 +522,12 @@ class MessagesPane(Pane):
     def __init__(self, store: Store, style_of: Callable[[str], Style]) -> None:
         super().__init__(store, style_of, id="messages", follow=True)
 
-    def all_keys(self) -> list[Hashable]:
+    def all_keys(self) -> list[Key]:
         return list(range(self.store.message_count()))
 
     BINDINGS = [Binding("enter", "full_text", "Full text", show=False)]
 
-    def cells(self, key: Hashable) -> list[Cell]:
+    def cells(self, key: Key) -> list[Cell]:
         m = self.store.message_at(key)  # type: ignore[arg-type]
         meaning = self.SEVERITY[m.severity]
         where = f"#{m.id} " if m.id > 0 else ""

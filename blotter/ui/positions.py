@@ -6,7 +6,7 @@ It shares the bottom-left place with the commissions pane: `5` shows it there, `
 from __future__ import annotations
 
 import time as _time
-from typing import Callable, Hashable
+from typing import Callable
 
 from rich.style import Style
 
@@ -15,6 +15,7 @@ from blotter.domain.holdings import AccountRow, PositionRow
 from blotter.domain.rows import Changes
 from blotter.domain.store import Store
 from blotter.domain.text import money, price, qty
+from blotter.ui.filtering import Key
 from blotter.ui.panes import Pane, clock_time
 from blotter.ui.table import Cell, Column
 
@@ -38,7 +39,7 @@ class PositionsPane(Pane):
         super().__init__(store, style_of, id="positions")
         self.clock = clock
 
-    def all_keys(self) -> list[Hashable]:
+    def all_keys(self) -> list[Key]:
         return [("account", a.account) for a in self.store.accounts()] + \
                [("position", r.key) for r in self.store.positions()]
 
@@ -52,7 +53,7 @@ class PositionsPane(Pane):
             return None
         return self.store.position(key[1])
 
-    def cells(self, key: Hashable) -> list[Cell]:
+    def cells(self, key: Key) -> list[Cell]:
         kind, name = key  # type: ignore[misc]
         if kind == "account":
             a = self.account_line(name)

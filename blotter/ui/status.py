@@ -5,8 +5,6 @@ from __future__ import annotations
 from math import ceil
 from typing import Callable
 
-NO_NOTE: Callable[[], tuple[str, str]] = lambda: ("", "")
-
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
@@ -20,6 +18,11 @@ from blotter.domain.rows import ConnectionInfo
 GOOD = (ConnState.CONNECTED, ConnState.TWS_IB_RESTORED)
 
 
+def no_note() -> tuple[str, str]:
+    """The journal's word when there is no journal to speak of: nothing."""
+    return "", ""
+
+
 class StatusLine(Widget):
     """One line at the top; redrawn on connection changes and every half second for the age."""
 
@@ -27,7 +30,7 @@ class StatusLine(Widget):
 
     def __init__(self, commands: Commands, info: Callable[[], ConnectionInfo], style_of: Callable[[str], Style],
                  clock: Callable[[], float], *, demo: bool, read_only: bool, host: str, port: int,
-                 client_id: int, non_loopback: bool, note: Callable[[], tuple[str, str]] = NO_NOTE,
+                 client_id: int, non_loopback: bool, note: Callable[[], tuple[str, str]] = no_note,
                  restart: str = "") -> None:
         super().__init__(id="status")
         self.commands, self.info, self.style_of, self.clock = commands, info, style_of, clock

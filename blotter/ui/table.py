@@ -7,7 +7,7 @@ turns a key into cells. Redrawing a changed row costs one line; adding rows cost
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Callable, Hashable, Sequence
+from typing import Callable, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -19,6 +19,7 @@ from textual.strip import Strip
 
 from blotter.records import frozen
 from blotter.ui._textual import vertical_scrollbar
+from blotter.ui.filtering import Key
 from blotter.ui.scrollbar import QuietScrollBar
 from blotter.ui.sizing import resize
 
@@ -57,19 +58,19 @@ class LineTable(ScrollView, can_focus=True):
     class Highlighted(Message):
         """The cursor moved to another row (key None: the table is empty)."""
 
-        def __init__(self, table: "LineTable", key: Hashable | None) -> None:
+        def __init__(self, table: "LineTable", key: Key | None) -> None:
             super().__init__()
             self.table = table
             self.key = key
 
-    def __init__(self, columns: Sequence[Column], cells: Callable[[Hashable], list[Cell]],
+    def __init__(self, columns: Sequence[Column], cells: Callable[[Key], list[Cell]],
                  style_of: Callable[[str], Style], *, id: str | None = None, follow: bool = False) -> None:
         super().__init__(id=id)
         self.columns = list(columns)
         self.cells = cells
         self.style_of = style_of
-        self.keys: list[Hashable] = []
-        self._positions: dict[Hashable, int] | None = {}  # key -> line; None: to be made when next asked
+        self.keys: list[Key] = []
+        self._positions: dict[Key, int] | None = {}  # key -> line; None: to be made when next asked
         self.ascending = False  # the keys are in ascending order: a key's line is bisected for, no index kept
         self.cursor = 0
         self.follow = follow  # keep the cursor on the newest row while it is on the last one
@@ -81,7 +82,7 @@ class LineTable(ScrollView, can_focus=True):
         self._look: tuple[Style, str] | None = None
         self._base = Style()
         self._styles: dict[tuple[str | None, str | None], Style] = {}
-        self._lines: dict[tuple[Hashable, str | None], tuple[list[Cell], Strip]] = {}
+        self._lines: dict[tuple[Key, str | None], tuple[list[Cell], Strip]] = {}
         self._sized()
 
     @property
@@ -91,7 +92,7 @@ class LineTable(ScrollView, can_focus=True):
 
     # -- data --------------------------------------------------------------------------------
 
-    def set_keys(self, keys: list[Hashable], *, narrower: bool = False, ascending: bool = False) -> None:
+    def set_keys(self, keys: list[Key], *, narrower: bool = False, ascending: bool = False) -> None:
         """Replace every row (a new filter or sort); keeps the cursor on the same key if it is still there.
         The table keeps the list it is given (a day of fills is not copied for every filter keystroke).
         `narrower`: the new keys are some of the rows in view, in the same order, so the cursor's row is
@@ -117,7 +118,7 @@ class LineTable(ScrollView, can_focus=True):
         self.refresh()
         self._announce()
 
-    def append(self, keys: Sequence[Hashable]) -> None:
+    def append(self, keys: Sequence[Key]) -> None:
         """Add rows at the end: only the new lines are drawn."""
         if not keys:
             return
@@ -132,7 +133,7 @@ class LineTable(ScrollView, can_focus=True):
         if at_end:
             self.move_to(len(self.keys) - 1)
 
-    def update(self, keys: Sequence[Hashable]) -> None:
+    def update(self, keys: Sequence[Key]) -> None:
         """Redraw these rows if they are in view."""
         for key in keys:
             index = self._line_of(key)
@@ -148,7 +149,7 @@ class LineTable(ScrollView, can_focus=True):
             if drawn is None or drawn[0] != self.cells(key):
                 self.refresh_line(index + 1)
 
-    def replace_key(self, old: Hashable, new: Hashable) -> None:
+    def replace_key(self, old: Key, new: Key) -> None:
         """A row got a new key (an order's perm id arrived): same line, new key."""
         index = self._line_of(old)
         if index is not None:
@@ -159,12 +160,12 @@ class LineTable(ScrollView, can_focus=True):
             self.refresh_line(index + 1)
 
     @property
-    def _index(self) -> dict[Hashable, int]:
+    def _index(self) -> dict[Key, int]:
         if self._positions is None:
             self._positions = {k: i for i, k in enumerate(self.keys)}
         return self._positions
 
-    def _line_of(self, key: Hashable) -> int | None:
+    def _line_of(self, key: Key) -> int | None:
         """Where the key is in the keys (None: not there)."""
         if not self.ascending:
             return self._index.get(key)
@@ -172,11 +173,11 @@ class LineTable(ScrollView, can_focus=True):
         at = bisect_left(keys, key)  # type: ignore[type-var]
         return at if at < len(keys) and keys[at] == key else None
 
-    def has(self, key: Hashable) -> bool:
+    def has(self, key: Key) -> bool:
         return self._line_of(key) is not None
 
     @property
-    def current_key(self) -> Hashable | None:
+    def current_key(self) -> Key | None:
         return self.keys[self.cursor] if 0 <= self.cursor < len(self.keys) else None
 
     def _sized(self) -> None:
@@ -276,7 +277,7 @@ class LineTable(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         width = self.size.width
         if y == 0:
-            key: Hashable = _HEADER
+            key: Key = _HEADER
             cells: list[Cell] = [(c.title, "header") for c in self.columns]
             cursor: str | None = None
         else:

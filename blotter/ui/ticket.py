@@ -48,7 +48,8 @@ def limits_from(settings: dict[str, float]) -> Precautions:
     """The config file's [precautions] table (numbers) as Precautions; unknown keys are ignored."""
     base = Precautions()
     known = {k: v for k, v in settings.items() if hasattr(base, k)}
-    return Precautions(**{k: (int(v) if k == "max_ticks_away" else Decimal(str(v))) for k, v in known.items()})
+    return Precautions(**{k: (int(v) if k == "max_ticks_away" else Decimal(str(v)))  # type: ignore[arg-type]
+                          for k, v in known.items()})  # each known name takes the type it is given here
 
 
 def _number(text: str) -> Decimal | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import queue
 import time
 from dataclasses import dataclass
@@ -21,7 +20,8 @@ from blotter.ui.app import BlotterApp
 from tests.conftest import make_sim
 from tests.ib.conftest import blotter_ibapi  # noqa: F401  (autouse: ibapi as the blotter runs it)
 
-FIXED = 1_795_186_800.0  # 2026-11-20 15:00:00 UTC (10:00 in New York), what the blotter's clock says in every screenshot
+# 2026-11-20 15:00:00 UTC (10:00 in New York), what the blotter's clock says in every screenshot
+FIXED = 1_795_186_800.0
 SIZE = (120, 36)
 
 

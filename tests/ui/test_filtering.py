@@ -57,7 +57,8 @@ def test_the_bitmaps_follow_rows_whose_text_changed(texts, changes, typed):
             index.change(row, text)
             texts[row] = text
     wanted = words(typed)
-    assert keep(list(range(len(texts))), texts.__getitem__, wanted, index=index, ordered=True) == every_row(texts, wanted)
+    kept = keep(list(range(len(texts))), texts.__getitem__, wanted, index=index, ordered=True)
+    assert kept == every_row(texts, wanted)
 
 
 @given(rows, typed, typed)

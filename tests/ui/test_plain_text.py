@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import queue
-from typing import Any
 
 from blotter.config import Settings
 from blotter.ui.app import BlotterApp
