@@ -79,6 +79,9 @@ class Holdings:
     def accounts(self) -> list[AccountRow]:
         return [self._accounts[name] for name in sorted(self._accounts)]
 
+    def account(self, name: str) -> AccountRow | None:
+        return self._accounts.get(name)
+
     def position(self, ev: Position, connection: int) -> None:
         key = ev.account, ev.contract.con_id
         old = self._rows.get(key)
@@ -143,7 +146,7 @@ class Holdings:
 
 
 def _figures(row: PositionRow) -> tuple:
-    return row.market_value, row.unrealized, row.realized, row.daily, row.position
+    return row.market_value, row.unrealized, row.realized, row.daily
 
 
 def closing_side(row: PositionRow) -> str:

@@ -141,6 +141,9 @@ class Store:
         """Each account's line (net liquidation, buying power, P&L), by account id."""
         return self._holdings.accounts()
 
+    def account(self, name: str) -> AccountRow | None:
+        return self._holdings.account(name)
+
     def totals_by_symbol(self) -> dict[str, Totals]:
         return self._ledger.by_symbol()
 

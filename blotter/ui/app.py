@@ -36,7 +36,7 @@ from blotter.domain.reference import Reference
 from blotter.domain.rows import Changes, OrderRow
 from blotter.domain.store import Store
 from blotter.domain.stuck import limits as stuck_limits
-from blotter.domain.holdings import PositionRow, closing_order, closing_side, order_contract
+from blotter.domain.holdings import closing_order, order_contract
 from blotter.domain.text import order_line, qty
 from blotter.domain.times import daily, seconds_to
 from blotter.ui import theme as themes
@@ -641,29 +641,27 @@ class BlotterApp(App[int]):
         if reason is not None:
             self.notify(f"kill switch: {reason}", severity="error")
             return
-        def closing() -> tuple[list[PositionRow], list[str]]:
-            rows = [r for r in self.store.positions() if r.position]
-            return rows, [f"{closing_side(r)} {qty(abs(r.position))} {r.contract.display} MKT ({r.account})"
-                          for r in rows]
-        _, shown = closing()
+        def closing() -> list[tuple[ContractRef, OrderFields]]:
+            return [(order_contract(r), closing_order(r)) for r in self.store.positions() if r.position]
+        shown = closing()
 
         def send() -> None:
             if self.why_not("kill") is not None:
                 return
-            now, lines = closing()
+            same = closing() == shown  # else a fill moved a position while the list was read
             self.commands.intent = KILL_CAUSE
             try:
                 self.commands.cancel_all()
-                if lines == shown:
-                    for r in now:
-                        self.commands.place(order_contract(r), closing_order(r))
+                for contract, order in shown if same else ():
+                    self.commands.place(contract, order)
             finally:
                 self.commands.intent = ""
-            if lines != shown:  # a fill moved a position while the list was read: closing it is asked anew
+            if not same:  # what was confirmed is not what closes the positions now: asked anew
                 self.notify("kill switch: orders cancelled; the positions changed while the list was shown, "
                             "so nothing was closed: here is the new list", severity="error", timeout=15)
                 self.call_later(self.action_kill_switch)
-        self.push_screen(ConfirmKill(self.store.working_count(), shown, send))
+        lines = [f"{o.action} {qty(o.total_quantity)} {c.display} {o.order_type} ({o.account})" for c, o in shown]
+        self.push_screen(ConfirmKill(self.store.working_count(), lines, send))
 
     def action_cancel_all(self) -> None:
         def send() -> None:

@@ -11,7 +11,7 @@ from typing import Callable
 from rich.style import Style
 
 from blotter.domain.gap import duration
-from blotter.domain.holdings import AccountRow, PositionRow
+from blotter.domain.holdings import PositionRow
 from blotter.domain.rows import Changes
 from blotter.domain.store import Store
 from blotter.domain.text import money, price, qty
@@ -43,9 +43,6 @@ class PositionsPane(Pane):
         return [("account", a.account) for a in self.store.accounts()] + \
                [("position", r.key) for r in self.store.positions()]
 
-    def account_line(self, name: str) -> AccountRow | None:
-        return next((a for a in self.store.accounts() if a.account == name), None)
-
     def selected(self) -> PositionRow | None:
         """The position under the cursor (None on an account's line)."""
         key = self.table.current_key
@@ -56,7 +53,7 @@ class PositionsPane(Pane):
     def cells(self, key: Key) -> list[Cell]:
         kind, name = key  # type: ignore[misc]
         if kind == "account":
-            a = self.account_line(name)
+            a = self.store.account(name)
             if a is None:
                 return [("", None)] * len(self.COLUMNS)
             return [(a.account, "header"), ("net liq", "header"), (money(a.daily), pnl_meaning(a.daily)),

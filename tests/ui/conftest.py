@@ -83,6 +83,11 @@ def world() -> Iterator[World]:
     w.sim.stop()
 
 
+def screen_name(app: BlotterApp) -> str:
+    """The class of the screen on top: Review, ConfirmKill..."""
+    return app.screen.__class__.__name__
+
+
 async def until(pilot: Any, done: Callable[[], Any], what: str, timeout: float = 10.0) -> Any:
     """Let the app run until done() is truthy (the simulator answered, a screen opened...)."""
     deadline = time.monotonic() + timeout

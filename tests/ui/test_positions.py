@@ -6,13 +6,9 @@ import asyncio
 from decimal import Decimal
 
 from blotter.ui.app import KILL_CAUSE
-from tests.ui.conftest import SIZE, settle, until
+from tests.ui.conftest import SIZE, screen_name, settle, until
 from tests.ui.test_keys import placed, type_order
 from tests.ui.test_screens import positions_valued
-
-
-def screen_name(app) -> str:
-    return app.screen.__class__.__name__
 
 
 def held(app) -> dict[str, Decimal]:
@@ -21,6 +17,16 @@ def held(app) -> dict[str, Decimal]:
 
 def sent_orders(world) -> list:
     return [p for p in placed(world) if not p.order.what_if]
+
+
+async def open_kill_switch(pilot, world) -> int:
+    """K pressed once the positions are valued; how many orders had been sent before."""
+    app = pilot.app
+    await settle(pilot, positions_valued)
+    before = len(sent_orders(world))
+    await pilot.press("K")
+    await until(pilot, lambda: screen_name(app) == "ConfirmKill", "the confirmation")
+    return before
 
 
 async def select_position(pilot, symbol: str) -> None:
@@ -92,10 +98,7 @@ def test_the_kill_switch_cancels_every_order_and_closes_every_position_after_the
 async def _kill(world):
     app = world.app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, positions_valued)
-        before = len(sent_orders(world))
-        await pilot.press("K")
-        await until(pilot, lambda: screen_name(app) == "ConfirmKill", "the confirmation")
+        before = await open_kill_switch(pilot, world)
         body = str(app.screen.query_one(".body").render())
         assert "SELL 300 AAPL MKT (DU1234567)" in body and "BUY 100 SPY MKT (DU1234567)" in body
         for ch in "KIL":
@@ -137,10 +140,7 @@ async def _kill_moved(world):
     from blotter.domain import events as ev
     app = world.app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, positions_valued)
-        before = len(sent_orders(world))
-        await pilot.press("K")
-        await until(pilot, lambda: screen_name(app) == "ConfirmKill", "the confirmation")
+        before = await open_kill_switch(pilot, world)
         aapl = next(r for r in app.store.positions() if r.contract.symbol == "AAPL")
         world.events.put(ev.Position(aapl.account, aapl.contract, aapl.position + 50, aapl.avg_cost))
         await until(pilot, lambda: held(app)["AAPL"] == aapl.position + 50, "the position moved")

@@ -9,12 +9,8 @@ from blotter.domain.keys import OrderKey
 from blotter.domain.status import OrderStatus
 from blotter.sim import instruments
 from blotter.sim.model import ContractSpec
-from tests.ui.conftest import SIZE, settle, until
+from tests.ui.conftest import SIZE, screen_name, settle, until
 from tests.ui.test_keys import placed, type_order
-
-
-def screen_name(app) -> str:
-    return app.screen.__class__.__name__
 
 
 def test_the_blotter_rides_through_the_daily_restart_and_says_what_the_gap_held(world):
