@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
@@ -14,7 +13,6 @@ from tests.ibclient import IBClient
 
 # A Friday, 10:00 in New York: regular trading hours.
 SIM_START = datetime(2026, 11, 20, 15, 0, 0)
-CAPTURES = Path(__file__).resolve().parents[2] / "shared" / "tws-captures"
 # Every integration test runs at both: what every current TWS answers this project's ibapi with
 # (protobuf), and the last server version of the text generation.
 SERVER_VERSIONS = (226, 200)

@@ -2,7 +2,7 @@
 
 Each function returns a message's fields as text, the message id first, laid out as TWS lays them out
 at the given server version (157..200, and later until the message turns protobuf) and formatted as
-TWS formats them (see the live captures in ../shared/tws-captures: `0` strikes in contract details,
+TWS formats them (see the live captures in tests/captures: `0` strikes in contract details,
 `0.00005` tick sizes, a leading `;` in overnight trading hours, ...). From the version in
 versions.PROTOBUF_MESSAGES on, each returns its protobuf form (blotter.sim.encode_market_pb, and
 encode_account_pb for accounts and positions) instead.

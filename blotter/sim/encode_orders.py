@@ -5,7 +5,7 @@ Each function returns the message's fields as text, message id first, as real TW
 server version in [MIN_SUPPORTED, TEXT_LAST] (and later, until the message turns protobuf: then its
 form in blotter.sim.encode_orders_pb); `frames.frame_message` turns either into bytes. Field order
 and the values of everything the simulator does not model (scale, hedge, delta-neutral, algo,
-conditions...) follow the recorded TWS frames in ../shared/tws-captures.
+conditions...) follow the recorded TWS frames in tests/captures.
 """
 
 from __future__ import annotations

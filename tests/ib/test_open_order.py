@@ -5,7 +5,6 @@ damaged messages."""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +16,8 @@ from ibapi.wrapper import EWrapper
 
 from blotter.ib._ibapi.client import Client
 from blotter.ib._ibapi.open_order import open_order
-from tests.sim.test_encode_orders import CAPTURES, ORDERS, VERSIONS
+from tests import captures
+from tests.sim.test_encode_orders import ORDERS, VERSIONS
 from blotter.sim import encode_orders as enc
 
 
@@ -90,18 +90,15 @@ def test_the_simulators_orders_read_as_ibapi_reads_them(version: int) -> None:
 
 
 def _captured() -> list[tuple[list[str], int]]:
-    if not CAPTURES.exists():
-        return []
-    rows = [json.loads(line) for line in CAPTURES.read_text().splitlines() if line.strip()]
-    return [(row["fields"], version) for row in rows if row["msg_id"] == 5
+    return [(row["fields"], version) for row in captures.records() if row["msg_id"] == 5
             for version in row.get("decodes_exactly_at_server_versions") or [] if version in VERSIONS]
 
 
 CAPTURED = _captured()
 
 
-@pytest.mark.skipif(not CAPTURED, reason="no TWS captures beside the project")
 def test_real_tws_frames_read_as_ibapi_reads_them() -> None:
+    assert CAPTURED, "no recorded openOrder decodes at a supported version"
     for fields, version in CAPTURED:
         ours = by_blotter(message(fields), version)
         assert ours == by_ibapi(message(fields), version)

@@ -9,11 +9,9 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime, timezone
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Callable, Iterator
 from zoneinfo import ZoneInfo
 
@@ -26,9 +24,9 @@ from blotter.sim import encode_orders as enc
 from blotter.sim.model import Fill, Instrument, OrderSpec, OrderState, SimOrder
 from blotter.sim.versions import MIN_SUPPORTED, TEXT_LAST
 from blotter.sim.wire import UNSET_DOUBLE_TEXT
+from tests import captures
 from tests.ibdecode import decode
 
-CAPTURES = Path(__file__).parents[3] / "shared" / "tws-captures" / "captures.jsonl"
 ENCODED_KINDS = {3, 5, 11, 59, 100, 101, 102}
 VERSIONS = range(MIN_SUPPORTED, TEXT_LAST + 1)
 
@@ -49,12 +47,9 @@ def _discover_ibapi_params_once() -> Iterator[None]:
 
 
 def _captures() -> list[Any]:
-    if not CAPTURES.exists():
-        return [pytest.param(None, id="no-captures")]
-    rows = [json.loads(line) for line in CAPTURES.read_text().splitlines() if line.strip()]
     return [
         pytest.param(row, id=f"line{n + 1}-msg{row['msg_id']}")
-        for n, row in enumerate(rows)
+        for n, row in enumerate(captures.records())
         if row["msg_id"] in ENCODED_KINDS
     ]
 
@@ -174,9 +169,7 @@ def _reencode(version: int, decoded_at: int, fields: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("capture", _captures())
-def test_matches_recorded_tws_frame(capture: dict[str, Any] | None) -> None:
-    if capture is None:
-        pytest.skip(f"no recorded TWS frames at {CAPTURES}")
+def test_matches_recorded_tws_frame(capture: dict[str, Any]) -> None:
     lo, hi = capture["decodes_exactly_at_server_versions"]
     versions = range(max(lo, MIN_SUPPORTED), min(hi, TEXT_LAST) + 1)
     assert versions, "capture decodes at no supported version"

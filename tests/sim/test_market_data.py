@@ -3,11 +3,9 @@ against IB's own decoder at every supported server version."""
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -16,9 +14,9 @@ from blotter.sim import errors, instruments, versions
 from blotter.sim.instruments import INSTRUMENTS, by_con_id, find, increment_at, on_grid
 from blotter.sim.market import Market, SimClock
 from blotter.sim.model import ContractSpec
+from tests import captures
 from tests.ibdecode import decode
 
-CAPTURES = Path(__file__).parents[3] / "shared" / "tws-captures"
 VERSIONS = range(versions.MIN_SUPPORTED, versions.TEXT_LAST + 1)
 AAPL, MSFT, SPY, ES, EURUSD, AAPL_OPT = 265598, 272093, 756733, 515416632, 12087792, 788430215
 PENNY = next(i for i in INSTRUMENTS if i.market_rule_ids.startswith("557"))
@@ -26,10 +24,7 @@ HOURS = re.compile(r"^(;|\d{8}:CLOSED;)(\d{8}:\d{4}-\d{8}:\d{4})(;\d{8}:\d{4}-\d
 
 
 def capture(msg_id: int) -> dict:
-    if not (CAPTURES / "captures.jsonl").exists():
-        pytest.skip("no recorded TWS frames at ../shared/tws-captures")
-    lines = (CAPTURES / "captures.jsonl").read_text().splitlines()
-    return next(c for c in map(json.loads, lines) if c["msg_id"] == msg_id)
+    return next(c for c in captures.records() if c["msg_id"] == msg_id)
 
 
 def supported(lo: int, hi: int) -> range:
