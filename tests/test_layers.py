@@ -1,4 +1,4 @@
-"""The arrows of DESIGN.md's layers: each package imports only what its row allows."""
+"""The arrows of the layers in docs/architecture.md: each package imports only what its row allows."""
 
 from __future__ import annotations
 
